@@ -1,0 +1,3 @@
+from resourcepool.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Users, passwords, sessions, API tokens and one-time links."""

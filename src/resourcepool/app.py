@@ -1,0 +1,86 @@
+"""create_app(): Litestar wiring only — routes, plugins, lifespan, error handlers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import asynccontextmanager
+from typing import AsyncIterator, Awaitable, Callable
+
+from litestar import Litestar, Router
+from litestar.config.csrf import CSRFConfig
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.middleware.base import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import RedocRenderPlugin
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+
+from resourcepool import __version__
+from resourcepool.db.lifecycle import close_database, open_database
+from resourcepool.paths import static_dir
+from resourcepool.settings import Settings, get_settings
+from resourcepool.web.auth import IdentityMiddleware
+from resourcepool.web.errors import EXCEPTION_HANDLERS
+from resourcepool.web.routes import API, OTHER, PAGES
+from resourcepool.web.security import add_security_headers
+from resourcepool.web.templating import build_environment
+
+log = logging.getLogger("resourcepool")
+
+# Background loops started with the app (outbox sender, booking state sweeper, …).
+# Each is an async function that runs until cancelled.
+BACKGROUND: list[Callable[[], Awaitable[None]]] = []
+
+
+def create_app(settings: Settings | None = None, *, background: bool = True) -> Litestar:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def database(app: Litestar) -> AsyncIterator[None]:
+        await open_database(settings)
+        tasks = [asyncio.create_task(loop()) for loop in BACKGROUND] if background else []
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await close_database()
+
+    api = Router(path="/api/v1", route_handlers=API)
+    return Litestar(
+        route_handlers=[
+            *PAGES,
+            api,
+            *OTHER,
+            create_static_files_router(path="/static", directories=[static_dir()], name="static",
+                                       include_in_schema=False),
+        ],
+        lifespan=[database],
+        middleware=[
+            DefineMiddleware(IdentityMiddleware, exclude=["^/static/", "^/health$", "^/schema"])
+        ],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="rp_csrf",
+            cookie_secure=settings.https,
+            cookie_httponly=False,
+            cookie_samesite="lax",
+            # The API authenticates with Bearer tokens, never cookies, so it needs no CSRF token.
+            exclude=["^/api/", "^/health$", "^/ready$"],
+        ),
+        template_config=TemplateConfig(
+            engine=JinjaTemplateEngine.from_environment(build_environment())
+        ),
+        openapi_config=OpenAPIConfig(
+            title="resourcepool API",
+            version=__version__,
+            path="/schema",
+            render_plugins=[RedocRenderPlugin(js_url="/static/vendor/redoc.standalone.js", google_fonts=False)],
+        ),
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        before_send=[add_security_headers],
+        request_max_body_size=8 * 1024 * 1024,
+        debug=settings.debug,
+    )

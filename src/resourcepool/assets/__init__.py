@@ -1,0 +1,1 @@
+"""Assets (rooms, vehicles, devices, expertise) and the catalogue search."""

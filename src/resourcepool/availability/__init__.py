@@ -1,0 +1,1 @@
+"""Opening hours, closures and the free/busy computation."""

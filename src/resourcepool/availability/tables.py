@@ -1,0 +1,26 @@
+"""Piccolo tables of opening hours and closures. The schema itself is in migrations/."""
+
+from piccolo.columns import BigSerial, ForeignKey, Integer, SmallInt, Text, Timestamptz
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from resourcepool.assets.tables import Asset
+from resourcepool.db.engine import DB
+
+
+class OpeningHours(Table, tablename="opening_hours", db=DB):
+    id = BigSerial(primary_key=True)
+    asset_id = ForeignKey(references=Asset, db_column_name="asset_id")
+    weekday = SmallInt()
+    start_minute = Integer()
+    end_minute = Integer()
+
+
+class Closure(Table, tablename="closure", db=DB):
+    id = BigSerial(primary_key=True)
+    asset_id = ForeignKey(references=Asset, db_column_name="asset_id")
+    starts_at = Timestamptz()
+    ends_at = Timestamptz()
+    rrule = Text(null=True, default=None)
+    reason = Text(default="")
+    created_at = Timestamptz(default=TimestamptzNow())

@@ -1,0 +1,1 @@
+"""Bookings: requests, the lifecycle, recurring series and idempotent creation."""

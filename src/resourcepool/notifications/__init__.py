@@ -1,0 +1,1 @@
+"""Email: the outbox, message templates and the sender."""

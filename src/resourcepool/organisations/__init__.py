@@ -1,0 +1,1 @@
+"""Networks, organisations and their place in networks."""

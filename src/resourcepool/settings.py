@@ -1,0 +1,111 @@
+"""Settings, read once from the environment (RESOURCEPOOL_*)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+
+def _default_data_dir() -> Path:
+    # Per-user default so a new user needs no configuration (XDG on Linux).
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "resourcepool"
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SystemExit(f"{name} must be a whole number, not {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str | None
+    data_dir: Path
+    secret_key: str
+    base_url: str
+    https: bool
+    session_idle_minutes: int
+    session_absolute_hours: int
+    login_max_failures: int
+    login_window_minutes: int
+    smtp_host: str | None
+    smtp_port: int
+    smtp_user: str | None
+    smtp_password: str | None
+    smtp_starttls: bool
+    mail_from: str
+    default_timezone: str
+    debug: bool
+
+    @property
+    def mail_dir(self) -> Path:
+        return self.data_dir / "mail"
+
+    @property
+    def pg_dir(self) -> Path:
+        return self.data_dir / "pgdata"
+
+
+def _secret_key(data_dir: Path) -> str:
+    """The configured secret, else one generated once and kept in the data folder."""
+    configured = os.environ.get("RESOURCEPOOL_SECRET_KEY")
+    if configured:
+        return configured
+    path = data_dir / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key
+
+
+def load_settings() -> Settings:
+    data_dir = Path(os.environ.get("RESOURCEPOOL_DATA_DIR") or _default_data_dir()).expanduser()
+    base_url = os.environ.get("RESOURCEPOOL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    return Settings(
+        database_url=os.environ.get("RESOURCEPOOL_DATABASE_URL") or None,
+        data_dir=data_dir,
+        secret_key=_secret_key(data_dir),
+        base_url=base_url,
+        https=_bool("RESOURCEPOOL_HTTPS", base_url.startswith("https://")),
+        session_idle_minutes=_int("RESOURCEPOOL_SESSION_IDLE_MINUTES", 30),
+        session_absolute_hours=_int("RESOURCEPOOL_SESSION_ABSOLUTE_HOURS", 12),
+        login_max_failures=_int("RESOURCEPOOL_LOGIN_MAX_FAILURES", 5),
+        login_window_minutes=_int("RESOURCEPOOL_LOGIN_WINDOW_MINUTES", 15),
+        smtp_host=os.environ.get("RESOURCEPOOL_SMTP_HOST") or None,
+        smtp_port=_int("RESOURCEPOOL_SMTP_PORT", 587),
+        smtp_user=os.environ.get("RESOURCEPOOL_SMTP_USER") or None,
+        smtp_password=os.environ.get("RESOURCEPOOL_SMTP_PASSWORD") or None,
+        smtp_starttls=_bool("RESOURCEPOOL_SMTP_STARTTLS", True),
+        mail_from=os.environ.get("RESOURCEPOOL_MAIL_FROM", "resourcepool <noreply@localhost>"),
+        default_timezone=os.environ.get("RESOURCEPOOL_TIMEZONE", "Europe/Berlin"),
+        debug=_bool("RESOURCEPOOL_DEBUG", False),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings; tests set the environment first, then call reset_settings()."""
+    return load_settings()
+
+
+def reset_settings() -> None:
+    get_settings.cache_clear()

@@ -1,0 +1,1 @@
+"""JSON controllers (/api/v1), one module per domain."""

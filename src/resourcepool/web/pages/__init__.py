@@ -1,0 +1,1 @@
+"""HTML controllers, one module per domain."""

@@ -1,0 +1,31 @@
+"""Landing page and the language switch."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post
+from litestar.response import Redirect, Template
+
+from resourcepool.accounts.service import set_user_language
+from resourcepool.web import i18n
+from resourcepool.web.auth import LANGUAGE_COOKIE, current_identity
+from resourcepool.web.forms import read_form
+from resourcepool.web.pages.common import safe_next
+
+
+class HomePages(Controller):
+    @get("/", name="home")
+    async def landing(self, request: Request) -> Template:
+        return Template("home/landing.html", context={})
+
+    @post("/language", name="language")
+    async def switch_language(self, request: Request) -> Redirect:
+        data = await read_form(request)
+        language = data.get("language", "")
+        if language not in i18n.LANGUAGES:
+            language = i18n.DEFAULT_LANGUAGE
+        identity = current_identity(request)
+        if identity is not None:
+            await set_user_language(identity.user_id, language)
+        response = Redirect(safe_next(data.get("next")))
+        response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 86400, httponly=True, samesite="lax")
+        return response

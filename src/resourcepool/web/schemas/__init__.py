@@ -1,0 +1,1 @@
+"""msgspec Structs of the JSON API, one module per domain."""
