@@ -86,8 +86,12 @@ async def app(database_url: str):
 
 
 @pytest.fixture(autouse=True)
-async def clean_database(app) -> AsyncIterator[None]:
-    """Every test starts from empty tables (schema kept)."""
+async def clean_database(request) -> AsyncIterator[None]:
+    """Every test outside tests/unit starts from empty tables (schema kept)."""
+    if "unit" in request.node.path.parts:
+        yield
+        return
+    request.getfixturevalue("app")
     from resourcepool import clock
     from resourcepool.db import sql
 

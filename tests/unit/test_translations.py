@@ -1,0 +1,34 @@
+"""The German catalogue is complete: every string marked in code and templates has a translation."""
+
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+
+from resourcepool.web.i18n import catalogue
+
+ROOT = Path(__file__).resolve().parents[2]
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+
+
+def _marked_strings() -> set[str]:
+    found: set[str] = set()
+    for folder, method in ((ROOT / "src", "python"), (ROOT / "templates", "jinja2")):
+        pattern = "**.py" if method == "python" else "**.html"
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            str(folder),
+            method_map=[(pattern, method)],
+            options_map={pattern: {"extensions": "jinja2.ext.i18n"}} if method == "jinja2" else {},
+            keywords=KEYWORDS,
+        ):
+            found.add(message[0] if isinstance(message, tuple) else message)
+    return found
+
+
+def test_every_marked_string__has_a_german_translation():
+    german = catalogue("de")
+    missing = sorted(m for m in _marked_strings() if m and m not in german)
+    assert not missing, "untranslated (add them to a .po file in src/resourcepool/locale/de/LC_MESSAGES/):\n" + "\n".join(missing)
+
+
+def test_catalogues__are_valid_po_files():
+    assert len(catalogue("de")) > 20
