@@ -5,7 +5,7 @@ async def test_landing__switches_to_english_by_keyboard(page, screenshot):
     await page.goto("/")
     assert await page.get_attribute("html", "lang") == "de"
     await page.focus("button[name=language][value=en]")
-    await page.keyboard.press("Enter")
-    await page.wait_for_load_state()
+    async with page.expect_navigation():
+        await page.keyboard.press("Enter")
     assert await page.get_attribute("html", "lang") == "en"
     await screenshot(page, "landing-en")
