@@ -1,11 +1,28 @@
-"""`resourcepool admin …` sub-commands (each a thin wrapper over a service function)."""
+"""`resourcepool admin …`: each domain adds its sub-commands from its own `commands.py`.
+
+A domain's `register(subparsers)` adds parsers whose `func(args)` does the work; a bad
+argument raises cli.CommandError (one line, exit 2).
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
+
+DOMAINS = (
+    "resourcepool.organisations.commands",
+    "resourcepool.accounts.commands",
+    "resourcepool.assets.commands",
+    "resourcepool.bookings.commands",
+)
 
 
 def register(admin: argparse._SubParsersAction) -> None:
-    """Add the admin sub-commands to the parser."""
-    # create-network, create-coordinator, set-password, generate: added by their domains.
-    _ = admin
+    for name in DOMAINS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register(admin)
