@@ -52,3 +52,12 @@ async def test_form_post_without_csrf_token__is_refused_with_403(client):
 async def test_redirect_target__stays_on_this_site(client):
     response = await post_form(client, "/language", {"language": "en", "next": "https://evil.example/"})
     assert response.headers["location"] == "/"
+
+
+async def test_landing_page__shows_public_networks_with_their_figures(client, make_network, make_organisation):
+    public = await make_network(name="Quartiersnetz Herten-Mitte", public_catalogue=True)
+    await make_network(name="Geschlossenes Netz", public_catalogue=False)
+    await make_organisation(network=public)
+    response = await client.get("/")
+    assert "Quartiersnetz Herten-Mitte" in response.text
+    assert "Geschlossenes Netz" not in response.text

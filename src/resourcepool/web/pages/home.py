@@ -6,6 +6,7 @@ from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
 from resourcepool.accounts.service import set_user_language
+from resourcepool.stats.service import get_landing_headlines
 from resourcepool.web import i18n
 from resourcepool.web.auth import LANGUAGE_COOKIE, current_identity
 from resourcepool.web.forms import read_form
@@ -15,7 +16,8 @@ from resourcepool.web.pages.common import safe_next
 class HomePages(Controller):
     @get("/", name="home")
     async def landing(self, request: Request) -> Template:
-        return Template("home/landing.html", context={})
+        headlines = await get_landing_headlines(current_identity(request))
+        return Template("home/landing.html", context={"headlines": headlines})
 
     @post("/language", name="language")
     async def switch_language(self, request: Request) -> Redirect:

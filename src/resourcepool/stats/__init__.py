@@ -1,0 +1,1 @@
+"""Statistics and impact: figures computed from bookings, availability and the ledger."""
