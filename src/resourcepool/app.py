@@ -30,7 +30,9 @@ log = logging.getLogger("resourcepool")
 
 # Background loops started with the app (outbox sender, booking state sweeper, …).
 # Each is an async function that runs until cancelled.
-BACKGROUND: list[Callable[[], Awaitable[None]]] = []
+from resourcepool.notifications.sender import run_sender_forever  # noqa: E402
+
+BACKGROUND: list[Callable[[], Awaitable[None]]] = [run_sender_forever]
 
 
 def create_app(settings: Settings | None = None, *, background: bool = True) -> Litestar:

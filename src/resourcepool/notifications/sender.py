@@ -1,0 +1,137 @@
+"""Deliver due outbox messages: SMTP when configured, else .eml files in the mail folder.
+
+Several app processes may run the sender: each claims a batch with FOR UPDATE SKIP LOCKED and
+pushes the rows' next attempt out (a lease) before sending outside the transaction, so a
+message is never sent by two processes at once and a crashed sender's batch comes back later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import smtplib
+import ssl
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from typing import Any
+
+from resourcepool import clock
+from resourcepool.db import sql
+from resourcepool.db.engine import DB
+from resourcepool.settings import Settings, get_settings
+
+log = logging.getLogger("resourcepool.mail")
+
+MAX_ATTEMPTS = 8
+LEASE = timedelta(minutes=5)
+BATCH = 20
+INTERVAL_SECONDS = 5.0
+_LINK = re.compile(r"https?://\S+")
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait after the n-th failed attempt: 1, 2, 4 … minutes, at most 6 hours."""
+    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), timedelta(hours=6))
+
+
+def build_message(row: dict[str, Any], settings: Settings) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = settings.mail_from
+    message["To"] = row["to_address"]
+    message["Subject"] = row["subject"]
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(idstring=f"outbox-{row['id']}", domain="resourcepool")
+    message.set_content(row["body_text"])
+    if row.get("ics"):
+        method = row.get("ics_method") or "PUBLISH"
+        # Calendar clients look at the part's method parameter to offer "accept" or "remove".
+        message.add_attachment(row["ics"], subtype="calendar", charset="utf-8",
+                               params={"method": method}, filename="invite.ics")
+    return message
+
+
+def _send_smtp(message: EmailMessage, settings: Settings) -> None:
+    with smtplib.SMTP(settings.smtp_host or "", settings.smtp_port, timeout=30) as smtp:
+        if settings.smtp_starttls:
+            smtp.starttls(context=ssl.create_default_context())
+        if settings.smtp_user:
+            smtp.login(settings.smtp_user, settings.smtp_password or "")
+        smtp.send_message(message)
+
+
+def _write_file(message: EmailMessage, row: dict[str, Any], settings: Settings) -> Path:
+    folder = settings.mail_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
+    path = folder / f"{stamp}-{row['id']:06d}.eml"
+    path.write_bytes(bytes(message))
+    link = _LINK.search(row["body_text"])
+    log.info("mail to %s: %s%s (%s)", row["to_address"], row["subject"],
+             f" — {link.group(0)}" if link else "", path)
+    return path
+
+
+async def _claim(limit: int) -> list[dict[str, Any]]:
+    async with DB.transaction():
+        rows = await sql.fetch(
+            """
+            SELECT id, to_address, subject, body_text, ics, ics_method, attempts
+            FROM outbox_message
+            WHERE sent_at IS NULL AND next_attempt_at <= $1 AND attempts < $2
+            ORDER BY next_attempt_at, id
+            LIMIT $3
+            FOR UPDATE SKIP LOCKED
+            """,
+            clock.now(), MAX_ATTEMPTS, limit,
+        )
+        if rows:
+            await sql.execute(
+                "UPDATE outbox_message SET next_attempt_at = $2, attempts = attempts + 1 WHERE id = ANY($1::bigint[])",
+                [r["id"] for r in rows], clock.now() + LEASE,
+            )
+    return rows
+
+
+async def deliver_due(settings: Settings | None = None, limit: int = BATCH) -> int:
+    """Send the messages that are due; returns how many went out. Failures are retried later."""
+    settings = settings or get_settings()
+    sent = 0
+    for row in await _claim(limit):
+        attempts = row["attempts"] + 1
+        try:
+            message = build_message(row, settings)
+            if settings.smtp_host:
+                await asyncio.to_thread(_send_smtp, message, settings)
+            else:
+                await asyncio.to_thread(_write_file, message, row, settings)
+        except Exception as exc:  # noqa: BLE001 - any failure is recorded and retried
+            error = f"{type(exc).__name__}: {exc}"[:1000]
+            give_up = attempts >= MAX_ATTEMPTS
+            log.warning("mail %s to %s failed (attempt %s%s): %s", row["id"], row["to_address"],
+                        attempts, ", giving up" if give_up else "", error)
+            await sql.execute(
+                "UPDATE outbox_message SET last_error = $2, next_attempt_at = $3 WHERE id = $1",
+                row["id"], error, clock.now() + backoff(attempts),
+            )
+            continue
+        await sql.execute(
+            "UPDATE outbox_message SET sent_at = $2, last_error = '' WHERE id = $1", row["id"], clock.now()
+        )
+        sent += 1
+    return sent
+
+
+async def run_sender_forever(interval: float = INTERVAL_SECONDS) -> None:
+    """Background loop of the app: deliver what is due every few seconds until cancelled."""
+    while True:
+        try:
+            while await deliver_due() == BATCH:
+                pass
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # noqa: BLE001 - keep the loop alive; the next round tries again
+            log.exception("the mail sender failed; trying again shortly")
+        await asyncio.sleep(interval)

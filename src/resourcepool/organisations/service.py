@@ -1,0 +1,312 @@
+"""Use cases of networks and organisations: create, apply to join, verify or reject, edit."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+from zoneinfo import available_timezones
+
+import asyncpg
+
+from resourcepool import clock
+from resourcepool.accounts.identity import Identity
+from resourcepool.accounts.service import create_user, find_user_by_email, normalise_email, validate_name
+from resourcepool.db import sql
+from resourcepool.db.engine import DB
+from resourcepool.errors import N_, Conflict, Forbidden, NotFound, ValidationFailed
+from resourcepool.notifications import messages
+from resourcepool.notifications.outbox import enqueue_message
+from resourcepool.organisations import access
+from resourcepool.organisations.queries import NetworkInfo, get_network, get_network_by_slug
+from resourcepool.organisations.tables import SECTORS
+from resourcepool.settings import get_settings
+
+SLUG = re.compile(r"^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$")
+LOCALES = ("de", "en")
+DETAIL_LIMITS = {"description": 5000, "address": 500, "district": 100, "contact_phone": 50, "website": 500}
+
+
+@dataclass(frozen=True)
+class Application:
+    organisation_id: int
+    user_id: int
+    network_id: int
+
+
+@lru_cache(maxsize=1)
+def _timezones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def validate_timezone(name: str) -> str:
+    name = (name or "").strip()
+    if name not in _timezones():
+        raise ValidationFailed(N_("Unknown timezone: please use an IANA name such as Europe/Berlin."),
+                               field="timezone")
+    return name
+
+
+def validate_slug(slug: str) -> str:
+    slug = (slug or "").strip()
+    if not SLUG.match(slug):
+        raise ValidationFailed(
+            N_("The short name may contain lower-case letters, digits and hyphens (at most 64)."),
+            field="slug",
+        )
+    return slug
+
+
+def validate_sector(sector: str) -> str:
+    if sector not in SECTORS:
+        raise ValidationFailed(N_("Please choose a sector."), field="sector")
+    return sector
+
+
+def clean_details(data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    """The organisation fields of `data`, checked; with partial=True only those present."""
+    cleaned: dict[str, Any] = {}
+    if not partial or "name" in data:
+        cleaned["name"] = validate_name(data.get("name", ""))
+    if not partial or "sector" in data:
+        cleaned["sector"] = validate_sector(data.get("sector", ""))
+    for key, limit in DETAIL_LIMITS.items():
+        if key in data or not partial:
+            value = (data.get(key) or "").strip()
+            if len(value) > limit:
+                raise ValidationFailed(N_("At most %(max)s characters, please."), field=key, max=limit)
+            cleaned[key] = value
+    if cleaned.get("website") and not re.match(r"^https?://[^\s/]+\.[^\s]+$", cleaned["website"]):
+        raise ValidationFailed(N_("Please enter a web address starting with https://."), field="website")
+    if "contact_email" in data or not partial:
+        value = (data.get("contact_email") or "").strip()
+        if value:
+            try:
+                value = normalise_email(value)
+            except ValidationFailed as exc:
+                raise ValidationFailed(exc.message, field="contact_email") from None
+        cleaned["contact_email"] = value
+    return cleaned
+
+
+# --- networks ----------------------------------------------------------------------------------
+
+async def create_network(
+    slug: str,
+    name: str,
+    *,
+    timezone: str = "Europe/Berlin",
+    locale: str = "de",
+    public_catalogue: bool = False,
+    description: str = "",
+) -> NetworkInfo:
+    """A new network; its slug is the short name in URLs and the API."""
+    slug = validate_slug(slug)
+    name = validate_name(name)
+    timezone = validate_timezone(timezone)
+    if locale not in LOCALES:
+        raise ValidationFailed(N_("Unknown language."), field="locale")
+    if len(description or "") > 5000:
+        raise ValidationFailed(N_("At most %(max)s characters, please."), field="description", max=5000)
+    try:
+        row = await sql.fetch_one(
+            """INSERT INTO network (slug, name, timezone, locale, public_catalogue, description, created_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id""",
+            slug, name, timezone, locale, public_catalogue, description or "", clock.now(),
+        )
+    except asyncpg.UniqueViolationError:
+        raise Conflict(N_("A network with this short name already exists."), field="slug") from None
+    return NetworkInfo(row["id"], slug, name, timezone, locale, public_catalogue, description or "")  # type: ignore[index]
+
+
+async def add_coordinator(network_slug: str, user_id: int) -> None:
+    """Make a user a coordinator of a network (idempotent)."""
+    network = await get_network_by_slug(network_slug)
+    await sql.execute(
+        """INSERT INTO coordinator (network_id, user_id, created_at) VALUES ($1, $2, $3)
+           ON CONFLICT (network_id, user_id) DO NOTHING""",
+        network.id, user_id, clock.now(),
+    )
+
+
+# --- organisations -----------------------------------------------------------------------------
+
+async def _insert_organisation(details: dict[str, Any]) -> int:
+    return await sql.fetch_value(
+        """INSERT INTO organisation (name, sector, description, address, district, contact_email,
+                                     contact_phone, website, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id""",
+        details["name"], details["sector"], details.get("description", ""), details.get("address", ""),
+        details.get("district", ""), details.get("contact_email", ""), details.get("contact_phone", ""),
+        details.get("website", ""), clock.now(),
+    )
+
+
+async def _require_coordinator(identity: Identity, network_slug: str) -> NetworkInfo:
+    network = await get_network_by_slug(network_slug)
+    if not access.can_decide(identity, network.id):
+        raise Forbidden(N_("Only coordinators of this network may do this."))
+    return network
+
+
+async def create_organisation(identity: Identity, network_slug: str, data: dict[str, Any]) -> int:
+    """A coordinator adds an organisation to their network; it is verified at once."""
+    details = clean_details(data)
+    async with DB.transaction():
+        network = await _require_coordinator(identity, network_slug)
+        organisation_id = await _insert_organisation(details)
+        now = clock.now()
+        await sql.execute(
+            """INSERT INTO network_organisation (network_id, organisation_id, status, applied_at,
+                                                 decided_at, decided_by)
+               VALUES ($1, $2, 'verified', $3, $3, $4)""",
+            network.id, organisation_id, now, identity.user_id,
+        )
+    return organisation_id
+
+
+async def add_organisation_to_network(identity: Identity, network_slug: str, organisation_id: int) -> None:
+    """A coordinator admits an existing organisation to their network (verified at once)."""
+    async with DB.transaction():
+        network = await _require_coordinator(identity, network_slug)
+        if not await sql.fetch_value("SELECT 1 FROM organisation WHERE id = $1", organisation_id):
+            raise NotFound(N_("No such organisation."))
+        now = clock.now()
+        await sql.execute(
+            """INSERT INTO network_organisation (network_id, organisation_id, status, applied_at,
+                                                 decided_at, decided_by)
+               VALUES ($1, $2, 'verified', $3, $3, $4)
+               ON CONFLICT (network_id, organisation_id) DO UPDATE
+               SET status = 'verified', decided_at = $3, decided_by = $4""",
+            network.id, organisation_id, now, identity.user_id,
+        )
+
+
+async def apply_to_join(
+    network_slug: str,
+    data: dict[str, Any],
+    *,
+    manager_name: str,
+    manager_email: str,
+    manager_password: str,
+    locale: str | None = None,
+) -> Application:
+    """A new organisation applies: organisation (pending), its first manager and membership, at once."""
+    details = clean_details(data)
+    async with DB.transaction():
+        network = await get_network_by_slug(network_slug)
+        organisation_id = await _insert_organisation(details)
+        user_id = await create_user(manager_email, manager_name, password=manager_password, locale=locale)
+        await sql.execute(
+            "INSERT INTO membership (user_id, organisation_id, role, created_at) VALUES ($1, $2, 'manager', $3)",
+            user_id, organisation_id, clock.now(),
+        )
+        await _enter_network(network, organisation_id, details["name"])
+    return Application(organisation_id, user_id, network.id)
+
+
+async def apply_to_network(identity: Identity, organisation_id: int, network_slug: str) -> None:
+    """A manager applies with their organisation to a further network (or again after a refusal)."""
+    if not access.can_manage(identity, organisation_id):
+        raise Forbidden(N_("Only managers of this organisation may do this."))
+    async with DB.transaction():
+        network = await get_network_by_slug(network_slug)
+        current = await sql.fetch_value(
+            "SELECT status FROM network_organisation WHERE network_id = $1 AND organisation_id = $2 FOR UPDATE",
+            network.id, organisation_id,
+        )
+        if current in ("pending", "verified"):
+            raise Conflict(N_("Your organisation is already in this network or waiting for it."),
+                           field="network")
+        name = await sql.fetch_value("SELECT name FROM organisation WHERE id = $1", organisation_id)
+        await _enter_network(network, organisation_id, name)
+
+
+async def _enter_network(network: NetworkInfo, organisation_id: int, organisation_name: str) -> None:
+    """Put an organisation on the network's waiting list and tell its coordinators."""
+    await sql.execute(
+        """INSERT INTO network_organisation (network_id, organisation_id, status, applied_at)
+           VALUES ($1, $2, 'pending', $3)
+           ON CONFLICT (network_id, organisation_id) DO UPDATE
+           SET status = 'pending', applied_at = $3, decided_at = NULL, decided_by = NULL, decision_note = ''""",
+        network.id, organisation_id, clock.now(),
+    )
+    coordinators = await sql.fetch(
+        """SELECT u.email, u.name, u.locale FROM coordinator c JOIN app_user u ON u.id = c.user_id
+           WHERE c.network_id = $1 AND u.is_active""",
+        network.id,
+    )
+    for c in coordinators:
+        subject, body = messages.render(
+            "application", c["locale"], name=c["name"], organisation=organisation_name,
+            network=network.name, url=f"{get_settings().base_url}/coordinator",
+        )
+        await enqueue_message(c["email"], subject, body)
+
+
+async def _decide(identity: Identity, network_id: int, organisation_id: int, status: str, note: str) -> None:
+    note = (note or "").strip()
+    if len(note) > 2000:
+        raise ValidationFailed(N_("At most %(max)s characters, please."), field="note", max=2000)
+    if status == "rejected" and not note:
+        raise ValidationFailed(N_("Please give a reason; the organisation will see it."), field="note")
+    async with DB.transaction():
+        network = await get_network(network_id)
+        if not access.can_decide(identity, network.id):
+            raise Forbidden(N_("Only coordinators of this network may do this."))
+        row = await sql.fetch_one(
+            """UPDATE network_organisation SET status = $3, decided_at = $4, decided_by = $5, decision_note = $6
+               WHERE network_id = $1 AND organisation_id = $2
+               RETURNING (SELECT name FROM organisation WHERE id = $2) AS name""",
+            network.id, organisation_id, status, clock.now(), identity.user_id, note,
+        )
+        if row is None:
+            raise NotFound(N_("This organisation has not applied to this network."))
+        managers = await sql.fetch(
+            """SELECT u.email, u.name, u.locale FROM membership m JOIN app_user u ON u.id = m.user_id
+               WHERE m.organisation_id = $1 AND m.role = 'manager' AND u.is_active""",
+            organisation_id,
+        )
+        for m in managers:
+            subject, body = messages.render(
+                status, m["locale"], name=m["name"], organisation=row["name"], network=network.name,
+                note=note, url=f"{get_settings().base_url}/organisations/{organisation_id}",
+            )
+            await enqueue_message(m["email"], subject, body)
+
+
+async def verify_organisation(identity: Identity, network_id: int, organisation_id: int, note: str = "") -> None:
+    """A coordinator of the network admits the organisation: it may now book and offer there."""
+    await _decide(identity, network_id, organisation_id, "verified", note)
+
+
+async def reject_organisation(identity: Identity, network_id: int, organisation_id: int, note: str) -> None:
+    """A coordinator of the network turns the application down, with a reason the managers see."""
+    await _decide(identity, network_id, organisation_id, "rejected", note)
+
+
+async def update_organisation(identity: Identity, organisation_id: int, data: dict[str, Any]) -> None:
+    """Its managers change an organisation's details (only the fields given)."""
+    if not access.can_manage(identity, organisation_id):
+        raise Forbidden(N_("Only managers of this organisation may do this."))
+    changes = clean_details(data, partial=True)
+    if not changes:
+        return
+    assignments = ", ".join(f"{key} = ${i}" for i, key in enumerate(changes, start=2))
+    done = await sql.fetch_value(
+        f"UPDATE organisation SET {assignments} WHERE id = $1 RETURNING id",
+        organisation_id, *changes.values(),
+    )
+    if done is None:
+        raise NotFound(N_("No such organisation."))
+
+
+async def create_coordinator(network_slug: str, email: str, name: str, password: str | None) -> int:
+    """Make a user (created if new) a coordinator of a network; returns the user id."""
+    async with DB.transaction():
+        network = await get_network_by_slug(network_slug)
+        user = await find_user_by_email(email)
+        user_id = user.id if user else await create_user(email, name, password=password)
+        await add_coordinator(network.slug, user_id)
+    return user_id
