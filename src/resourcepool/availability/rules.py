@@ -1,0 +1,402 @@
+"""Pure availability rules: opening hours and closures → open, closed and free intervals.
+
+No database, no I/O. Every instant handled here is timezone-aware; results are in UTC,
+sorted, non-overlapping and half-open `[start, end)`.
+
+Daylight saving — the choice made here, and why
+------------------------------------------------
+Opening hours are *wall-clock* rules ("08:00–22:00 local"). We read them literally:
+
+    an instant is open  ⇔  its local wall-clock time, on its local weekday, lies inside
+                           one of that weekday's opening intervals.
+
+This one definition settles every odd day without special cases:
+
+* Local 08:00–22:00 stays 08:00–22:00 local on both switch days (13 or 15 real hours).
+* March (gap, e.g. 02:00–03:00 does not exist in Europe/Berlin): opening hours of
+  02:00–03:00 on that day are empty, 01:00–02:30 ends at the jump (01:00–02:00 CET),
+  02:30–04:00 starts at the jump (03:00–04:00 CEST). Nothing is ever shifted *into*
+  hours the rule did not name — a room is never "open" at 03:15 because of a rule
+  that said 02:15.
+* October (repeat, 02:00–03:00 happens twice): opening 02:00–02:30 is open during
+  *both* passes of the clock; an interval spanning the repeat lasts an hour longer.
+
+Recurring closures use the same wall-clock reading: each occurrence of the RRULE starts
+at the first occurrence's local time and lasts the first occurrence's *wall-clock*
+duration, so "every Monday 18:00–20:00" stays 18:00–20:00 local all year, and a night
+closure 00:00–06:00 spanning the October switch covers 7 real hours. One-off closures are
+exact instants (`[starts_at, ends_at)`) and need no interpretation.
+
+Zones whose offset changes more than once within about a day are not supported
+(none of the IANA zones in use does that).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
+from typing import Iterable, Sequence
+from zoneinfo import ZoneInfo
+
+from dateutil.rrule import rrule as RRule
+from dateutil.rrule import rrulestr
+
+UTC = timezone.utc
+MINUTES_PER_DAY = 1440
+# Expanding a recurring closure stops after this many occurrences in one window (a
+# FREQ=MINUTELY rule must not stall a request).
+MAX_OCCURRENCES = 5000
+
+
+@dataclass(frozen=True)
+class WeeklyHours:
+    """An opening interval on a weekday, local time: Monday=0, minutes from local midnight."""
+
+    weekday: int
+    start_minute: int
+    end_minute: int  # ≤ 1440 (1440 = midnight at the end of the day)
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.weekday <= 6:
+            raise ValueError("weekday must be 0 (Monday) … 6 (Sunday)")
+        if not 0 <= self.start_minute < self.end_minute <= MINUTES_PER_DAY:
+            raise ValueError("need 0 ≤ start_minute < end_minute ≤ 1440")
+
+
+@dataclass(frozen=True)
+class ClosureRule:
+    """A closure `[starts_at, ends_at)`; with an RRULE, the first of a wall-clock series."""
+
+    starts_at: datetime
+    ends_at: datetime
+    rrule: str | None = None
+
+
+@dataclass(frozen=True)
+class Hold:
+    """Units held by a booking over its whole span, buffers included."""
+
+    start: datetime
+    end: datetime
+    quantity: int = 1
+
+
+@dataclass(frozen=True)
+class Interval:
+    start: datetime
+    end: datetime
+
+    @property
+    def duration(self) -> timedelta:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class FreeInterval:
+    start: datetime
+    end: datetime
+    quantity: int
+
+
+# --- small interval algebra ----------------------------------------------------------------
+
+
+def _aware(value: datetime, name: str) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware")
+    return value.astimezone(UTC)
+
+
+def merge(intervals: Iterable[Interval]) -> list[Interval]:
+    """Sorted, with overlapping or touching intervals joined and empty ones dropped."""
+    result: list[Interval] = []
+    for iv in sorted((i for i in intervals if i.end > i.start), key=lambda i: i.start):
+        if result and iv.start <= result[-1].end:
+            if iv.end > result[-1].end:
+                result[-1] = Interval(result[-1].start, iv.end)
+        else:
+            result.append(iv)
+    return result
+
+
+def clip(intervals: Iterable[Interval], start: datetime, end: datetime) -> list[Interval]:
+    out = []
+    for iv in intervals:
+        s, e = max(iv.start, start), min(iv.end, end)
+        if e > s:
+            out.append(Interval(s, e))
+    return out
+
+
+def subtract(base: Sequence[Interval], removals: Sequence[Interval]) -> list[Interval]:
+    """`base` minus `removals`; both merged lists (the result is merged too)."""
+    result: list[Interval] = []
+    removals = merge(removals)
+    j = 0
+    for iv in merge(base):
+        cursor = iv.start
+        while j < len(removals) and removals[j].end <= cursor:
+            j += 1
+        k = j
+        while k < len(removals) and removals[k].start < iv.end:
+            if removals[k].start > cursor:
+                result.append(Interval(cursor, removals[k].start))
+            cursor = max(cursor, removals[k].end)
+            k += 1
+        if cursor < iv.end:
+            result.append(Interval(cursor, iv.end))
+    return result
+
+
+def complement(intervals: Sequence[Interval], start: datetime, end: datetime) -> list[Interval]:
+    return subtract([Interval(start, end)], intervals)
+
+
+def total(intervals: Iterable[Interval]) -> timedelta:
+    return sum((iv.end - iv.start for iv in intervals), timedelta(0))
+
+
+# --- wall-clock → instants -------------------------------------------------------------------
+
+
+@lru_cache(maxsize=256)
+def zone(tz: str) -> ZoneInfo:
+    return ZoneInfo(tz)
+
+
+def _offset(z: ZoneInfo, instant: datetime) -> timedelta:
+    return instant.astimezone(z).utcoffset()  # type: ignore[return-value]
+
+
+def _transition(z: ZoneInfo, lo: datetime, hi: datetime) -> datetime:
+    """The first instant in (lo, hi] whose offset differs from lo's (offsets differ at lo, hi)."""
+    before = _offset(z, lo)
+    lo_s, hi_s = int(lo.timestamp()), int(hi.timestamp())
+    while hi_s - lo_s > 1:
+        mid = (lo_s + hi_s) // 2
+        if _offset(z, datetime.fromtimestamp(mid, UTC)) == before:
+            lo_s = mid
+        else:
+            hi_s = mid
+    return datetime.fromtimestamp(hi_s, UTC)
+
+
+def wall_to_instants(tz: str, wall_start: datetime, wall_end: datetime) -> list[Interval]:
+    """Every instant whose local wall-clock time (naive, in `tz`) lies in [wall_start, wall_end).
+
+    Usually one interval; on a switch day it is cut at the gap or doubled over the repeat.
+    """
+    if wall_end <= wall_start:
+        return []
+    z = zone(tz)
+    day = timedelta(days=1)
+    # Offsets a day either side bound the offsets inside (one transition at most).
+    o1 = (wall_start - day).replace(tzinfo=z).utcoffset()
+    o2 = (wall_end + day).replace(tzinfo=z).utcoffset()
+    lo = (wall_start - max(o1, o2)).replace(tzinfo=UTC)  # type: ignore[type-var]
+    hi = (wall_end - min(o1, o2)).replace(tzinfo=UTC)  # type: ignore[type-var]
+    first, last = _offset(z, lo), _offset(z, hi)
+    if first == last:
+        segments = [(lo, hi, first)]
+    else:
+        t = _transition(z, lo, hi)
+        segments = [(lo, t, first), (t, hi, last)]
+    pieces = []
+    for seg_start, seg_end, off in segments:
+        s = max(seg_start, (wall_start - off).replace(tzinfo=UTC))
+        e = min(seg_end, (wall_end - off).replace(tzinfo=UTC))
+        if e > s:
+            pieces.append(Interval(s, e))
+    return merge(pieces)
+
+
+def _local_dates(tz: str, start: datetime, end: datetime) -> list[date]:
+    z = zone(tz)
+    first = start.astimezone(z).date() - timedelta(days=1)
+    last = end.astimezone(z).date() + timedelta(days=1)
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+# --- the public rules ------------------------------------------------------------------------
+
+
+def open_intervals(
+    hours: Sequence[WeeklyHours], tz: str, start: datetime, end: datetime
+) -> list[Interval]:
+    """When the asset is open within [start, end). No opening hours means always open."""
+    start, end = _aware(start, "start"), _aware(end, "end")
+    if end <= start:
+        return []
+    if not hours:
+        return [Interval(start, end)]
+    by_day: dict[int, list[WeeklyHours]] = {}
+    for h in hours:
+        by_day.setdefault(h.weekday, []).append(h)
+    pieces: list[Interval] = []
+    for d in _local_dates(tz, start, end):
+        midnight = datetime.combine(d, time())
+        for h in by_day.get(d.weekday(), ()):
+            pieces.extend(
+                wall_to_instants(
+                    tz,
+                    midnight + timedelta(minutes=h.start_minute),
+                    midnight + timedelta(minutes=h.end_minute),
+                )
+            )
+    return clip(merge(pieces), start, end)
+
+
+def parse_rrule(text: str, dtstart: datetime) -> RRule:
+    """An RRULE ("FREQ=…" or "RRULE:FREQ=…") anchored at an aware local `dtstart`.
+
+    Raises ValueError for anything dateutil cannot read. UNTIL may be UTC (…Z, as RFC 5545
+    asks when DTSTART has a zone) or a floating local time.
+    """
+    body = text.strip()
+    if body.upper().startswith("RRULE:"):
+        body = body[6:]
+    if not body or "\n" in body or "DTSTART" in body.upper():
+        raise ValueError("not a single RRULE")
+    try:
+        rule = rrulestr(body, dtstart=dtstart)
+    except ValueError:
+        # A floating UNTIL with an aware DTSTART: expand on naive wall-clock times instead.
+        rule = rrulestr(body, dtstart=dtstart.replace(tzinfo=None))
+    if not isinstance(rule, RRule):
+        raise ValueError("not a single RRULE")
+    return rule
+
+
+def _occurrences(c: ClosureRule, tz: str, start: datetime, end: datetime) -> list[Interval]:
+    z = zone(tz)
+    first_local = c.starts_at.astimezone(z)
+    wall_start = first_local.replace(tzinfo=None)
+    wall_length = c.ends_at.astimezone(z).replace(tzinfo=None) - wall_start
+    if wall_length <= timedelta(0):
+        return []
+    rule = parse_rrule(c.rrule or "", first_local)
+    # Local wall-clock bounds of the window, widened by the occurrence length and a day for
+    # offsets; the exact cut happens when the occurrences are clipped.
+    margin = timedelta(days=1)
+    lo_wall = start.astimezone(z).replace(tzinfo=None) - wall_length - margin
+    hi_wall = end.astimezone(z).replace(tzinfo=None) + margin
+    naive = rule._dtstart.tzinfo is None  # type: ignore[attr-defined]
+    lo = lo_wall if naive else lo_wall.replace(tzinfo=z)
+    out: list[Interval] = []
+    for n, occ in enumerate(rule.xafter(lo, inc=True) if hasattr(rule, "xafter") else rule):
+        occ_wall = occ.replace(tzinfo=None)
+        if occ_wall > hi_wall or n >= MAX_OCCURRENCES:
+            break
+        if occ_wall + wall_length < lo_wall:
+            continue
+        out.extend(wall_to_instants(tz, occ_wall, occ_wall + wall_length))
+    return out
+
+
+def closed_intervals(
+    closures: Sequence[ClosureRule], tz: str, start: datetime, end: datetime
+) -> list[Interval]:
+    """When closures (one-off or recurring) close the asset within [start, end)."""
+    start, end = _aware(start, "start"), _aware(end, "end")
+    if end <= start:
+        return []
+    pieces: list[Interval] = []
+    for c in closures:
+        if c.rrule:
+            pieces.extend(_occurrences(c, tz, start, end))
+        else:
+            pieces.append(Interval(_aware(c.starts_at, "starts_at"), _aware(c.ends_at, "ends_at")))
+    return clip(merge(pieces), start, end)
+
+
+def available_intervals(
+    hours: Sequence[WeeklyHours],
+    closures: Sequence[ClosureRule],
+    tz: str,
+    start: datetime,
+    end: datetime,
+) -> list[Interval]:
+    """Open and not closed (bookings not considered) — the base of "available hours"."""
+    return subtract(open_intervals(hours, tz, start, end), closed_intervals(closures, tz, start, end))
+
+
+def free_intervals(
+    hours: Sequence[WeeklyHours],
+    closures: Sequence[ClosureRule],
+    holds: Sequence[Hold],
+    quantity: int,
+    tz: str,
+    start: datetime,
+    end: datetime,
+) -> list[FreeInterval]:
+    """Pieces of [start, end) that are open, not closed, with the number of free units (> 0).
+
+    Adjacent pieces with the same number of free units are joined.
+    """
+    start, end = _aware(start, "start"), _aware(end, "end")
+    base = available_intervals(hours, closures, tz, start, end)
+    # Sweep line over the holds: +q at their start, −q at their end.
+    changes: dict[datetime, int] = {}
+    for h in holds:
+        s, e = max(_aware(h.start, "hold start"), start), min(_aware(h.end, "hold end"), end)
+        if e > s and h.quantity > 0:
+            changes[s] = changes.get(s, 0) + h.quantity
+            changes[e] = changes.get(e, 0) - h.quantity
+    points = sorted(changes)
+    result: list[FreeInterval] = []
+
+    def emit(s: datetime, e: datetime, free: int) -> None:
+        if e <= s or free <= 0:
+            return
+        if result and result[-1].end == s and result[-1].quantity == free:
+            result[-1] = FreeInterval(result[-1].start, e, free)
+        else:
+            result.append(FreeInterval(s, e, free))
+
+    i, held = 0, 0
+    for iv in base:
+        cursor = iv.start
+        # Apply every change at or before the interval's start.
+        while i < len(points) and points[i] <= cursor:
+            held += changes[points[i]]
+            i += 1
+        while i < len(points) and points[i] < iv.end:
+            emit(cursor, points[i], quantity - held)
+            cursor = points[i]
+            held += changes[points[i]]
+            i += 1
+        emit(cursor, iv.end, quantity - held)
+    return result
+
+
+def is_bookable_span(
+    hours: Sequence[WeeklyHours],
+    closures: Sequence[ClosureRule],
+    tz: str,
+    start: datetime,
+    end: datetime,
+) -> bool:
+    """Whether the whole [start, end) lies inside opening hours and outside every closure."""
+    start, end = _aware(start, "start"), _aware(end, "end")
+    if end <= start:
+        return False
+    open_ = open_intervals(hours, tz, start, end)
+    if len(open_) != 1 or open_[0] != Interval(start, end):
+        return False
+    return not closed_intervals(closures, tz, start, end)
+
+
+def max_units_held(holds: Sequence[Hold], start: datetime, end: datetime) -> int:
+    """The largest number of units held at any instant of [start, end)."""
+    changes: dict[datetime, int] = {}
+    for h in holds:
+        s, e = max(h.start, start), min(h.end, end)
+        if e > s:
+            changes[s] = changes.get(s, 0) + h.quantity
+            changes[e] = changes.get(e, 0) - h.quantity
+    held = peak = 0
+    for t in sorted(changes):
+        held += changes[t]
+        peak = max(peak, held)
+    return peak
