@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from resourcepool.web.api.accounts import AuthApi
+from resourcepool.web.api.assets import AssetApi
 from resourcepool.web.api.health import HealthApi
+from resourcepool.web.api.organisations import NetworksApi, OrganisationsApi
+from resourcepool.web.pages.accounts import AccountPages, InvitationPages, LoginPages, PasswordPages
 from resourcepool.web.pages.home import HomePages
 
 # --- pages -----------------------------------------------------------------------------
 PAGES: list[type] = [
     HomePages,
     # accounts
+    LoginPages, PasswordPages, InvitationPages, AccountPages,
     # organisations
     # assets
     # bookings
@@ -17,8 +22,11 @@ PAGES: list[type] = [
 # --- JSON API (/api/v1) ----------------------------------------------------------------
 API: list[type] = [
     # accounts
+    AuthApi,
     # organisations
+    NetworksApi, OrganisationsApi,
     # assets
+    AssetApi,
     # bookings
 ]
 

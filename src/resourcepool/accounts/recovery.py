@@ -1,0 +1,125 @@
+"""Setting a password through a one-time link (password reset, invitation) or when signed in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from resourcepool import clock
+from resourcepool.accounts.login import verify_current_password
+from resourcepool.accounts.passwords import validate_password
+from resourcepool.accounts.service import find_user_by_email, set_password
+from resourcepool.accounts.user_tokens import consume_user_token, issue_user_token, peek_user_token
+from resourcepool.db import sql
+from resourcepool.db.engine import DB
+from resourcepool.errors import N_, ValidationFailed
+from resourcepool.notifications.outbox import enqueue_message
+from resourcepool.settings import get_settings
+from resourcepool.web import i18n  # plain gettext catalogues; no Litestar behind this import
+
+RESET_TTL = timedelta(hours=1)
+# A reset link mails someone else's inbox on request: a few per hour stop that being abused.
+RESETS_PER_HOUR = 3
+
+RESET_SUBJECT = N_("Set a new password for resourcepool")
+RESET_BODY = N_(
+    "Hello %(name)s,\n\n"
+    "someone (hopefully you) asked to set a new password for your resourcepool account.\n"
+    "Open this link within one hour to choose it:\n\n"
+    "%(link)s\n\n"
+    "If you did not ask for this, you can ignore this message; your password stays as it is."
+)
+
+
+@dataclass(frozen=True)
+class LinkInfo:
+    """What a page behind a one-time link shows before the user acts on it."""
+
+    user_id: int
+    email: str
+    name: str
+    has_password: bool
+    organisation_name: str | None
+
+
+def _in_language(language: str, message: str, params: dict[str, str]) -> str:
+    # The request's language is not the recipient's: translate with their catalogue directly.
+    translated = i18n.catalogue(language).get(message)
+    text = translated[0] if isinstance(translated, tuple) else (translated or message)
+    return text % params
+
+
+async def request_password_reset(email: str, *, language: str = "de") -> None:
+    """Mail a reset link if an active account has this address; silent either way.
+
+    The caller shows the same answer whether or not the account exists (no enumeration).
+    """
+    user = await find_user_by_email((email or "")[:254])
+    if user is None or not user.is_active:
+        return
+    async with DB.transaction():
+        # Lock the user row so parallel requests count each other's tokens.
+        await sql.execute("SELECT 1 FROM app_user WHERE id = $1 FOR UPDATE", user.id)
+        recent = await sql.fetch_value(
+            """SELECT count(*) FROM user_token
+               WHERE user_id = $1 AND purpose = 'password_reset' AND created_at > $2""",
+            user.id,
+            clock.now() - timedelta(hours=1),
+        )
+        if recent >= RESETS_PER_HOUR:
+            return
+        token = await issue_user_token(user.id, "password_reset", RESET_TTL)
+        lang = user.locale or language
+        link = f"{get_settings().base_url}/password/reset/{token}"
+        await enqueue_message(
+            user.email,
+            _in_language(lang, RESET_SUBJECT, {}),
+            _in_language(lang, RESET_BODY, {"name": user.name, "link": link}),
+        )
+
+
+async def describe_link(token: str, purpose: str) -> LinkInfo:
+    """The account behind a live link (raises NotFound / ValidationFailed when it is not live)."""
+    info = await peek_user_token(token, purpose)
+    row = await sql.fetch_one(
+        """SELECT u.id, u.email, u.name, u.password_hash IS NOT NULL AS has_password,
+                  (SELECT o.name FROM organisation o WHERE o.id = $2) AS organisation_name
+           FROM app_user u WHERE u.id = $1""",
+        info.user_id,
+        info.organisation_id,
+    )
+    assert row is not None  # user_token.user_id cascades on delete
+    return LinkInfo(row["id"], row["email"], row["name"], row["has_password"], row["organisation_name"])
+
+
+async def _use_link(token: str, purpose: str, password: str) -> int:
+    # Check the rules first so a refused password leaves the link usable.
+    validate_password(password)
+    async with DB.transaction():
+        info = await consume_user_token(token, purpose)
+        active = await sql.fetch_value("SELECT is_active FROM app_user WHERE id = $1", info.user_id)
+        if not active:
+            raise ValidationFailed(N_("This account has been deactivated."), field="token")
+        # Ends every session: whoever held the old password is signed out (ASVS 3.3.3).
+        await set_password(info.user_id, password)
+    return info.user_id
+
+
+async def reset_password(token: str, password: str) -> int:
+    """Set a new password through a reset link; returns the user id."""
+    return await _use_link(token, "password_reset", password)
+
+
+async def accept_invitation(token: str, password: str) -> int:
+    """Accept an invitation by choosing a password (the membership already exists)."""
+    return await _use_link(token, "invitation", password)
+
+
+async def change_password(
+    user_id: int, current: str, new: str, *, keep_session: str | None = None, ip: str = ""
+) -> None:
+    """A signed-in user changes their password; their other sessions end."""
+    await verify_current_password(user_id, current, ip=ip)
+    validate_password(new, field="new_password")
+    async with DB.transaction():
+        await set_password(user_id, new, keep_session=keep_session)

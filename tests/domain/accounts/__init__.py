@@ -1,0 +1,1 @@
+"""Domain tests of accounts: sign-in limits, links, passwords."""
