@@ -31,8 +31,9 @@ log = logging.getLogger("resourcepool")
 # Background loops started with the app (outbox sender, booking state sweeper, …).
 # Each is an async function that runs until cancelled.
 from resourcepool.notifications.sender import run_sender_forever  # noqa: E402
+from resourcepool.bookings.sweeper import run_booking_sweeper_forever  # noqa: E402
 
-BACKGROUND: list[Callable[[], Awaitable[None]]] = [run_sender_forever]
+BACKGROUND: list[Callable[[], Awaitable[None]]] = [run_sender_forever, run_booking_sweeper_forever]
 
 
 def create_app(settings: Settings | None = None, *, background: bool = True) -> Litestar:

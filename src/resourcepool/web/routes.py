@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from resourcepool.web.api.accounts import AuthApi
 from resourcepool.web.api.assets import AssetApi
+from resourcepool.web.api.bookings import BookingsApi
+from resourcepool.web.api.catalogue import CatalogueApi
 from resourcepool.web.api.health import HealthApi
 from resourcepool.web.api.organisations import NetworksApi, OrganisationsApi
 from resourcepool.web.pages.accounts import AccountPages, InvitationPages, LoginPages, PasswordPages
@@ -26,8 +28,9 @@ API: list[type] = [
     # organisations
     NetworksApi, OrganisationsApi,
     # assets
-    AssetApi,
+    AssetApi, CatalogueApi,
     # bookings
+    BookingsApi,
 ]
 
 OTHER: list[type] = [HealthApi]

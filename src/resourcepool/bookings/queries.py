@@ -1,0 +1,201 @@
+"""Named reads of bookings (parameterised SQL), plus the savepoint helper the service uses.
+
+Overlap queries repeat the exact expressions of the `booking_no_overlap` constraint and of the
+`booking_asset_span` index, so PostgreSQL answers them from the GiST index.
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any, AsyncIterator
+
+from resourcepool.bookings.policies import AssetPolicy, Booker
+from resourcepool.db import sql
+from resourcepool.db.engine import DB
+
+HOLDING_SQL = "status IN ('requested', 'confirmed')"
+
+ASSET_POLICY_COLUMNS = """
+    a.id, a.organisation_id, a.status, a.timezone, a.quantity, a.approval_required,
+    a.min_duration_minutes, a.max_duration_minutes, a.slot_minutes, a.lead_time_minutes,
+    a.horizon_days, a.buffer_before_minutes, a.buffer_after_minutes,
+    a.cancellation_deadline_hours, a.allowed_sectors, a.allowed_organisation_ids,
+    coalesce((SELECT array_agg(an.network_id) FROM asset_network an WHERE an.asset_id = a.id), '{}')
+        AS network_ids
+"""
+
+
+@asynccontextmanager
+async def savepoint() -> AsyncIterator[None]:
+    """A savepoint inside the current transaction: a failed statement rolls back only to here."""
+    transaction = DB.current_transaction.get()
+    assert transaction is not None, "savepoint() needs an open transaction"
+    async with transaction.connection.transaction():
+        yield
+
+
+def _policy(row: dict[str, Any]) -> AssetPolicy:
+    return AssetPolicy(
+        id=row["id"],
+        organisation_id=row["organisation_id"],
+        status=row["status"],
+        timezone=row["timezone"],
+        quantity=row["quantity"],
+        approval_required=row["approval_required"],
+        min_duration_minutes=row["min_duration_minutes"],
+        max_duration_minutes=row["max_duration_minutes"],
+        slot_minutes=row["slot_minutes"],
+        lead_time_minutes=row["lead_time_minutes"],
+        horizon_days=row["horizon_days"],
+        buffer_before_minutes=row["buffer_before_minutes"],
+        buffer_after_minutes=row["buffer_after_minutes"],
+        cancellation_deadline_hours=row["cancellation_deadline_hours"],
+        allowed_sectors=tuple(row["allowed_sectors"]) if row["allowed_sectors"] is not None else None,
+        allowed_organisation_ids=(tuple(row["allowed_organisation_ids"])
+                                  if row["allowed_organisation_ids"] is not None else None),
+        network_ids=frozenset(row["network_ids"]),
+    )
+
+
+async def asset_quantity(asset_id: int) -> int | None:
+    return await sql.fetch_value("SELECT quantity FROM asset WHERE id = $1", asset_id)
+
+
+async def asset_policy(asset_id: int, lock: str | None = None) -> AssetPolicy | None:
+    """The asset's policy; `lock` = "update" serialises bookings of a pooled asset, "share"
+    keeps its quantity from changing while a single-unit booking is written."""
+    suffix = {None: "", "update": " FOR UPDATE OF a", "share": " FOR SHARE OF a"}[lock]
+    row = await sql.fetch_one(
+        f"SELECT {ASSET_POLICY_COLUMNS} FROM asset a WHERE a.id = $1{suffix}", asset_id
+    )
+    return _policy(row) if row else None
+
+
+async def booker(organisation_id: int) -> Booker | None:
+    row = await sql.fetch_one(
+        """SELECT o.id, o.sector,
+                  coalesce((SELECT array_agg(no.network_id) FROM network_organisation no
+                            WHERE no.organisation_id = o.id AND no.status = 'verified'), '{}') AS nets
+           FROM organisation o WHERE o.id = $1""",
+        organisation_id,
+    )
+    if row is None:
+        return None
+    return Booker(organisation_id=row["id"], sector=row["sector"],
+                  verified_network_ids=frozenset(row["nets"]))
+
+
+async def opening_rows(asset_id: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    hours = await sql.fetch(
+        "SELECT weekday, start_minute, end_minute FROM opening_hours WHERE asset_id = $1"
+        " ORDER BY weekday, start_minute", asset_id)
+    closures = await sql.fetch(
+        "SELECT starts_at, ends_at, rrule, reason FROM closure WHERE asset_id = $1", asset_id)
+    return hours, closures
+
+
+async def overlapping_holds(asset_id: int, held_from: datetime, held_until: datetime,
+                            exclude_id: int | None = None) -> list[dict[str, Any]]:
+    """Holding bookings of the asset whose held span overlaps [held_from, held_until)."""
+    return await sql.fetch(
+        f"""SELECT id, starts_at, ends_at, held_from, held_until, quantity, organisation_id
+            FROM booking
+            WHERE int8range(asset_id, asset_id, '[]') = int8range($1::bigint, $1::bigint, '[]')
+              AND tstzrange(held_from, held_until, '[)') && tstzrange($2, $3, '[)')
+              AND {HOLDING_SQL}
+              AND ($4::bigint IS NULL OR id <> $4)
+            ORDER BY held_from""",
+        asset_id, held_from, held_until, exclude_id,
+    )
+
+
+def max_concurrent_units(holds: list[dict[str, Any]], start: datetime, end: datetime) -> int:
+    """The highest number of units held at any instant of [start, end) (sweep over the edges)."""
+    edges: list[tuple[datetime, int]] = []
+    for hold in holds:
+        lo, hi = max(hold["held_from"], start), min(hold["held_until"], end)
+        if lo < hi:
+            edges.append((lo, hold["quantity"]))
+            edges.append((hi, -hold["quantity"]))
+    # Ends sort before starts at the same instant: half-open spans that touch do not overlap.
+    edges.sort(key=lambda e: (e[0], e[1]))
+    best = level = 0
+    for _, delta in edges:
+        level += delta
+        best = max(best, level)
+    return best
+
+
+BOOKING_COLUMNS = """
+    b.id, b.asset_id, b.organisation_id, b.user_id, b.series_id, b.starts_at, b.ends_at,
+    b.held_from, b.held_until, b.quantity, b.exclusive, b.purpose, b.attendees, b.status,
+    b.status_reason, b.cancelled_late, b.created_at, b.updated_at,
+    a.title AS asset_title, a.kind AS asset_kind, a.timezone, a.usage_instructions,
+    a.organisation_id AS owner_organisation_id, a.cancellation_deadline_hours,
+    o.name AS organisation_name, oo.name AS owner_name, u.name AS user_name
+"""
+BOOKING_FROM = """
+    FROM booking b
+    JOIN asset a ON a.id = b.asset_id
+    JOIN organisation o ON o.id = b.organisation_id
+    JOIN organisation oo ON oo.id = a.organisation_id
+    JOIN app_user u ON u.id = b.user_id
+"""
+
+
+async def booking_row(booking_id: int, lock: bool = False) -> dict[str, Any] | None:
+    suffix = " FOR UPDATE OF b" if lock else ""
+    return await sql.fetch_one(
+        f"SELECT {BOOKING_COLUMNS} {BOOKING_FROM} WHERE b.id = $1{suffix}", booking_id)
+
+
+async def booking_rows(ids: list[int]) -> list[dict[str, Any]]:
+    return await sql.fetch(
+        f"SELECT {BOOKING_COLUMNS} {BOOKING_FROM} WHERE b.id = ANY($1::bigint[]) ORDER BY b.starts_at",
+        ids)
+
+
+async def booking_history(booking_id: int) -> list[dict[str, Any]]:
+    return await sql.fetch(
+        """SELECT e.at, e.from_status, e.to_status, e.reason, e.actor_user_id, u.name AS actor_name
+           FROM booking_event e LEFT JOIN app_user u ON u.id = e.actor_user_id
+           WHERE e.booking_id = $1 ORDER BY e.at, e.id""",
+        booking_id,
+    )
+
+
+async def list_bookings(organisation_ids: list[int], scope: str, statuses: list[str] | None,
+                        start: datetime | None, end: datetime | None, limit: int,
+                        offset: int, newest_first: bool = False) -> tuple[list[dict[str, Any]], int]:
+    """Bookings made by (scope "mine") or of assets owned by ("incoming") these organisations."""
+    column = "b.organisation_id" if scope == "mine" else "a.organisation_id"
+    where = f"""{column} = ANY($1::bigint[])
+        AND ($2::text[] IS NULL OR b.status = ANY($2::text[]))
+        AND ($3::timestamptz IS NULL OR b.ends_at > $3)
+        AND ($4::timestamptz IS NULL OR b.starts_at < $4)"""
+    order = "b.starts_at DESC, b.id DESC" if newest_first else "b.starts_at, b.id"
+    rows = await sql.fetch(
+        f"SELECT {BOOKING_COLUMNS}, count(*) OVER () AS total {BOOKING_FROM} WHERE {where}"
+        f" ORDER BY {order} LIMIT $5 OFFSET $6",
+        organisation_ids, statuses, start, end, limit, offset,
+    )
+    if rows:
+        total = rows[0]["total"]
+    else:
+        total = await sql.fetch_value(
+            f"SELECT count(*) {BOOKING_FROM} WHERE {where}", organisation_ids, statuses, start, end)
+    return rows, int(total or 0)
+
+
+async def manager_addresses(organisation_id: int) -> list[dict[str, Any]]:
+    return await sql.fetch(
+        """SELECT u.email, u.locale FROM membership m JOIN app_user u ON u.id = m.user_id
+           WHERE m.organisation_id = $1 AND m.role = 'manager' AND u.is_active ORDER BY u.id""",
+        organisation_id,
+    )
+
+
+async def user_address(user_id: int) -> dict[str, Any] | None:
+    return await sql.fetch_one(
+        "SELECT email, locale FROM app_user WHERE id = $1 AND is_active", user_id)

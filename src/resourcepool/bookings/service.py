@@ -1,0 +1,264 @@
+"""Booking requests: one booking or a recurring series, never a double booking.
+
+Safety lies in PostgreSQL, not in the checks here:
+- an asset of quantity 1 → the `booking_no_overlap` exclusion constraint; a violation (23P01)
+  becomes `SlotUnavailable` naming the clashing times;
+- an asset of quantity N → the asset row is locked (`FOR UPDATE`) so bookings of that asset
+  are written one after another, and the highest number of units held at any instant of the
+  new span (not merely the sum) must stay ≤ N.
+The pre-check before the insert exists only to give a friendly message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import asyncpg
+
+from resourcepool import clock
+from resourcepool.accounts.identity import Identity
+from resourcepool.bookings import hooks, notify, policies, queries, recurrence
+from resourcepool.bookings.opening import opening_check
+from resourcepool.bookings.policies import AssetPolicy, Booker
+from resourcepool.bookings.present import present_booking
+from resourcepool.db import sql
+from resourcepool.db.engine import DB
+from resourcepool.errors import (
+    N_,
+    DomainError,
+    Forbidden,
+    NotFound,
+    PolicyViolation,
+    SlotUnavailable,
+    ValidationFailed,
+)
+
+ON_CONFLICT = ("fail", "skip")
+
+
+@dataclass
+class _Context:
+    asset: AssetPolicy
+    booker: Booker
+    opening: policies.OpeningCheck | None
+
+
+def booking_organisation(identity: Identity, organisation_id: int | None) -> int:
+    """The organisation a booking is made for: the user's own, or the chosen one of several."""
+    if organisation_id is not None:
+        if not identity.is_member_of(organisation_id):
+            raise Forbidden(N_("You can only book for an organisation you belong to."),
+                            field="organisation_id")
+        return organisation_id
+    if not identity.roles:
+        raise Forbidden(N_("You need to belong to an organisation to book."),
+                        field="organisation_id")
+    if len(identity.roles) > 1:
+        raise ValidationFailed(N_("Please choose the organisation you are booking for."),
+                               field="organisation_id")
+    return identity.organisation_ids[0]
+
+
+def _conflicts(rows: list[dict[str, Any]], tz: ZoneInfo) -> list[dict[str, str]]:
+    """Clashing times only — no purpose, no organisation (other people's private details)."""
+    return [{"start": r["starts_at"].astimezone(tz).isoformat(),
+             "end": r["ends_at"].astimezone(tz).isoformat()} for r in rows]
+
+
+def _slot_taken(conflicts: list[dict[str, str]]) -> SlotUnavailable:
+    return SlotUnavailable(N_("This time is already booked."), field="start", conflicts=conflicts)
+
+
+async def _load(asset_id: int, organisation_id: int) -> _Context:
+    """Read (and lock) the asset, the booker, and the asset's opening hours and closures."""
+    quantity = await queries.asset_quantity(asset_id)
+    if quantity is None:
+        raise NotFound(N_("This asset does not exist."), field="asset_id")
+    # Pooled assets: one booking at a time per asset. Single units: the constraint guards them;
+    # the share lock only keeps the quantity (and so `exclusive`) from changing under us.
+    asset = await queries.asset_policy(asset_id, lock="update" if quantity > 1 else "share")
+    if asset is None:
+        raise NotFound(N_("This asset does not exist."), field="asset_id")
+    if asset.quantity > 1 and quantity == 1:
+        # The quantity grew since we looked: take the stronger lock (a deadlock here is retried).
+        asset = await queries.asset_policy(asset_id, lock="update")
+        assert asset is not None
+    booker = await queries.booker(organisation_id)
+    if booker is None:
+        raise NotFound(N_("This organisation does not exist."), field="organisation_id")
+    hours, closures = await queries.opening_rows(asset_id)
+    return _Context(asset, booker, opening_check(hours, closures, asset.timezone))
+
+
+async def _clash(asset: AssetPolicy, start: datetime, end: datetime,
+                 quantity: int) -> list[dict[str, Any]]:
+    """The holding bookings that leave no room for this one (empty when it fits)."""
+    held_from, held_until = asset.held_span(start, end)
+    holds = await queries.overlapping_holds(asset.id, held_from, held_until)
+    if asset.quantity == 1:
+        return holds
+    if queries.max_concurrent_units(holds, held_from, held_until) + quantity > asset.quantity:
+        return holds
+    return []
+
+
+async def _insert(identity: Identity, ctx: _Context, start: datetime, end: datetime,
+                  purpose: str, quantity: int, attendees: int | None,
+                  series_id: int | None) -> int:
+    """Write one booking and its first history row; raises ExclusionViolationError on overlap."""
+    asset = ctx.asset
+    held_from, held_until = asset.held_span(start, end)
+    status = policies.initial_status(asset)
+    now = clock.now()
+    async with queries.savepoint():
+        booking_id = await sql.fetch_value(
+            """INSERT INTO booking (asset_id, organisation_id, user_id, series_id, starts_at, ends_at,
+                                    held_from, held_until, quantity, exclusive, purpose, attendees,
+                                    status, created_at, updated_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
+               RETURNING id""",
+            asset.id, ctx.booker.organisation_id, identity.user_id, series_id, start, end,
+            held_from, held_until, quantity, asset.quantity == 1, purpose.strip(), attendees,
+            status, now,
+        )
+    await sql.execute(
+        """INSERT INTO booking_event (booking_id, at, actor_user_id, from_status, to_status, reason)
+           VALUES ($1, $2, $3, NULL, $4, '')""",
+        booking_id, now, identity.user_id, status,
+    )
+    return booking_id
+
+
+async def _after_insert(booking_ids: list[int]) -> list[dict[str, Any]]:
+    rows = await queries.booking_rows(booking_ids)
+    for row in rows:
+        if row["status"] == "confirmed":
+            await hooks.on_confirmed(row)
+    if rows:
+        await notify.booking_made(rows[0])
+    return rows
+
+
+async def request_booking(
+    identity: Identity,
+    asset_id: int,
+    start: datetime,
+    end: datetime,
+    purpose: str,
+    quantity: int = 1,
+    attendees: int | None = None,
+    organisation_id: int | None = None,
+    recurrence: str | None = None,
+    on_conflict: str = "fail",
+) -> dict[str, Any]:
+    """Book an asset: confirmed at once, or `requested` when the asset needs approval.
+
+    With `recurrence` (an RRULE) the result is {"series", "bookings", "skipped"}; otherwise
+    the booking. Raises PolicyViolation (422), SlotUnavailable (409), Forbidden, NotFound.
+    """
+    policies.check_input(start, end, quantity, purpose, attendees)
+    if on_conflict not in ON_CONFLICT:
+        raise ValidationFailed(N_("Choose how to handle conflicts: fail or skip."), field="on_conflict")
+    org_id = booking_organisation(identity, organisation_id)
+    if recurrence:
+        return await _request_series(identity, asset_id, org_id, start, end, purpose, quantity,
+                                     attendees, recurrence, on_conflict)
+
+    async def attempt() -> int:
+        async with DB.transaction():
+            ctx = await _load(asset_id, org_id)
+            policies.check_request(ctx.asset, ctx.booker, start, end, quantity, clock.now(),
+                                   ctx.opening)
+            clash = await _clash(ctx.asset, start, end, quantity)
+            if clash:
+                raise _slot_taken(_conflicts(clash, ctx.asset.tz))
+            try:
+                booking_id = await _insert(identity, ctx, start, end, purpose, quantity,
+                                           attendees, None)
+            except asyncpg.ExclusionViolationError:
+                # Someone committed an overlapping booking between our check and our insert.
+                held_from, held_until = ctx.asset.held_span(start, end)
+                rows = await queries.overlapping_holds(asset_id, held_from, held_until)
+                raise _slot_taken(_conflicts(rows, ctx.asset.tz)) from None
+            await _after_insert([booking_id])
+            return booking_id
+
+    booking_id = await _retrying(attempt)
+    row = await queries.booking_row(booking_id)
+    assert row is not None
+    return present_booking(row)
+
+
+async def _request_series(identity: Identity, asset_id: int, org_id: int, start: datetime,
+                          end: datetime, purpose: str, quantity: int, attendees: int | None,
+                          rule_text: str, on_conflict: str) -> dict[str, Any]:
+    async def attempt() -> dict[str, Any]:
+        async with DB.transaction():
+            ctx = await _load(asset_id, org_id)
+            asset, now = ctx.asset, clock.now()
+            tz = asset.tz
+            rule = recurrence.parse_rule(rule_text, tz)
+            occurrences = recurrence.expand(
+                rule, start, end, tz, not_after=now + timedelta(days=asset.horizon_days))
+            policies.check_who(asset, ctx.booker)
+            # Rules that do not depend on the date are checked once, on the first occurrence,
+            # so a too-long booking is refused as such and not as "every date clashes".
+            policies.check_when(asset, occurrences[0].start, occurrences[0].end, quantity,
+                                min(now, occurrences[0].start))
+            series_id = await sql.fetch_value(
+                """INSERT INTO booking_series (asset_id, organisation_id, user_id, rrule, timezone,
+                                               first_start, created_at)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id""",
+                asset_id, org_id, identity.user_id, rule.text, asset.timezone,
+                occurrences[0].start, now,
+            )
+            booked: list[int] = []
+            skipped: list[dict[str, str]] = []
+            for occ in occurrences:
+                reason = None
+                try:
+                    policies.check_when(asset, occ.start, occ.end, quantity, now, ctx.opening)
+                except DomainError as exc:
+                    reason = exc.params.get("rule", "policy")
+                if reason is None and await _clash(asset, occ.start, occ.end, quantity):
+                    reason = "booking"
+                if reason is None:
+                    try:
+                        booked.append(await _insert(identity, ctx, occ.start, occ.end, purpose,
+                                                    quantity, attendees, series_id))
+                    except asyncpg.ExclusionViolationError:
+                        reason = "booking"
+                if reason is not None:
+                    skipped.append({"start": occ.start.astimezone(tz).isoformat(),
+                                    "end": occ.end.astimezone(tz).isoformat(),
+                                    "reason": reason})
+            if skipped and on_conflict == "fail":
+                raise SlotUnavailable(
+                    N_("%(count)s of the dates are not available; nothing was booked."),
+                    field="recurrence", conflicts=skipped, count=len(skipped))
+            if not booked:
+                raise SlotUnavailable(N_("None of the dates is available; nothing was booked."),
+                                      field="recurrence", conflicts=skipped)
+            rows = await _after_insert(booked)
+            return {
+                "series": {"id": series_id, "rrule": rule.text, "timezone": asset.timezone,
+                           "first_start": occurrences[0].start.astimezone(tz).isoformat()},
+                "bookings": [present_booking(r) for r in rows],
+                "skipped": skipped,
+            }
+
+    return await _retrying(attempt)
+
+
+async def _retrying(work: Any) -> Any:
+    """Retry serialisation failures and deadlocks — unless an outer transaction (the
+    idempotency wrapper) is open: then only the outer one can start again."""
+    if DB.current_transaction.get() is not None:
+        return await work()
+    return await sql.with_retries(work)
+
+
+__all__ = ["request_booking", "booking_organisation", "PolicyViolation"]
