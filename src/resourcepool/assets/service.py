@@ -227,3 +227,12 @@ async def get_asset(identity: Identity | None, asset_id: int) -> dict[str, Any]:
     row["closures"] = await queries.closures(asset_id)
     row["has_photo"] = await queries.has_photo(asset_id)
     return row
+
+
+async def get_managed_asset(identity: Identity | None, asset_id: int) -> dict[str, Any]:
+    """The asset as get_asset returns it, for a manager of its owner only (edit pages)."""
+    if await queries.managed_asset(identity, asset_id) is None:
+        await _refuse(identity, asset_id)
+    asset = await get_asset(identity, asset_id)
+    asset["offerable_networks"] = await queries.offerable_networks(asset["organisation_id"])
+    return asset

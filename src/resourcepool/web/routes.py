@@ -10,6 +10,7 @@ from resourcepool.web.api.health import HealthApi
 from resourcepool.web.api.organisations import NetworksApi, OrganisationsApi
 from resourcepool.web.pages.accounts import AccountPages, InvitationPages, LoginPages, PasswordPages
 from resourcepool.web.pages.home import HomePages
+from resourcepool.web.pages.our_assets import AssetPhotoPages, OurAssetsPages
 
 # --- pages -----------------------------------------------------------------------------
 PAGES: list[type] = [
@@ -18,6 +19,7 @@ PAGES: list[type] = [
     LoginPages, PasswordPages, InvitationPages, AccountPages,
     # organisations
     # assets
+    OurAssetsPages, AssetPhotoPages,
     # bookings
 ]
 
@@ -28,6 +30,7 @@ API: list[type] = [
     # organisations
     NetworksApi, OrganisationsApi,
     # assets
+    AssetApi,
     AssetApi, CatalogueApi,
     # bookings
     BookingsApi,
