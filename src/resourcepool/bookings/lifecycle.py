@@ -125,6 +125,8 @@ async def decline_booking(identity: Identity, booking_id: int, reason: str | Non
 
 async def _cancel_one(identity: Identity, row: dict[str, Any], reason: str | None) -> dict[str, Any]:
     now = clock.now()
+    if not identity.is_member_of(row["organisation_id"]):
+        _require_owner_manager(identity, row)
     _require_status(row, HOLDING)
     if identity.is_member_of(row["organisation_id"]):
         if row["starts_at"] <= now:
@@ -137,7 +139,6 @@ async def _cancel_one(identity: Identity, row: dict[str, Any], reason: str | Non
         await hooks.on_released(row, "cancelled_late" if late else "cancelled")
         await notify.tell_owner(row, "cancelled", text)
         return row
-    _require_owner_manager(identity, row)
     if row["ends_at"] <= now:
         raise Conflict(N_("The booking has ended; it can no longer be cancelled."),
                        code="invalid_state", status=row["status"])

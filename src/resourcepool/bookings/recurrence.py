@@ -5,7 +5,8 @@ zone, so 18:00 stays 18:00 on the wall clock across daylight-saving changes.
 
 Nonexistent local times (the spring gap, e.g. 02:30 on the last Sunday of March in Berlin)
 follow RFC 5545 §3.3.5: they are read with the offset before the gap, so 02:30 becomes 03:30
-local. Ambiguous times (the autumn hour that happens twice) take the first occurrence.
+local, and such an occurrence keeps its length (02:30–03:30 becomes 03:30–04:30). Ambiguous
+times (the autumn hour that happens twice) take the first occurrence.
 
 Supported: FREQ=DAILY|WEEKLY|MONTHLY, INTERVAL, BYDAY (weekly: MO…SU; monthly: 1TU, -1FR),
 BYMONTHDAY, COUNT or UNTIL (one is required). At most MAX_OCCURRENCES occurrences.
@@ -151,7 +152,12 @@ def expand(rule: Rule, first_start: datetime, first_end: datetime, tz: ZoneInfo,
                 N_("A repeat may have at most %(max)s dates; shorten it."), field="recurrence",
                 rule="recurrence_limit", max=max_occurrences)
         start = localise(naive, tz)
-        end = localise(naive + wall_duration, tz)
+        if start.replace(tzinfo=None) != naive:
+            # The start fell into the spring gap and moved forward: move the whole occurrence,
+            # so it keeps its length instead of shrinking (or vanishing, for a 1-hour booking).
+            end = start + wall_duration
+        else:
+            end = localise(naive + wall_duration, tz)
         if not_after is not None and end > not_after:
             raise PolicyViolation(
                 N_("The repeat goes beyond how far ahead this asset can be booked."),

@@ -83,7 +83,7 @@ class BookingsApi(Controller):
     @get("/", name="api_bookings_list")
     async def list_bookings(
         self, request: Request,
-        scope: Annotated[str, QueryParameter(max_length=20)] = "mine",
+        which: Annotated[str, QueryParameter(name="scope", max_length=20)] = "mine",
         status: Annotated[str | None, QueryParameter(max_length=200)] = None,
         start: Annotated[datetime | None, QueryParameter(name="from")] = None,
         end: Annotated[datetime | None, QueryParameter(name="to")] = None,
@@ -92,7 +92,7 @@ class BookingsApi(Controller):
     ) -> BookingPage:
         """`scope=mine`: booked by my organisations; `incoming`: of assets they offer."""
         identity = require_identity(request)
-        if scope not in ("mine", "incoming"):
+        if which not in ("mine", "incoming"):
             raise ValidationFailed(N_("scope must be mine or incoming."), field="scope")
         statuses = [s.strip() for s in status.split(",") if s.strip()] if status else None
         if statuses and any(s not in STATUSES for s in statuses):
@@ -100,7 +100,7 @@ class BookingsApi(Controller):
         for value in (start, end):
             if value is not None and value.tzinfo is None:
                 raise ValidationFailed(N_("Times need a timezone offset."), field="from")
-        rows, total = await queries.list_bookings(identity.organisation_ids, scope, statuses,
+        rows, total = await queries.list_bookings(identity.organisation_ids, which, statuses,
                                                   start, end, limit, offset)
         return BookingPage(items=[booking_out(present_booking(r)) for r in rows], total=total)
 
