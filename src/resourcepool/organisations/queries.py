@@ -175,7 +175,7 @@ async def list_organisations(
 ) -> tuple[list[OrganisationView], int]:
     """The organisations the identity may see (only its own with mine=True), and the total."""
     mine_ids, coordinated = _scope(identity)
-    conditions = ["o.id = ANY($1::bigint[])" if mine else _VISIBLE]
+    conditions = [_VISIBLE] + (["o.id = ANY($1::bigint[])"] if mine else [])
     args: list[Any] = [mine_ids, coordinated]
     if network_slug:
         args.append(network_slug[:100])

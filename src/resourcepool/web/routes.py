@@ -9,8 +9,11 @@ from resourcepool.web.api.catalogue import CatalogueApi
 from resourcepool.web.api.health import HealthApi
 from resourcepool.web.api.organisations import NetworksApi, OrganisationsApi
 from resourcepool.web.pages.accounts import AccountPages, InvitationPages, LoginPages, PasswordPages
+from resourcepool.web.pages.apply import ApplyPages
+from resourcepool.web.pages.coordinator import CoordinatorPages
 from resourcepool.web.pages.home import HomePages
 from resourcepool.web.pages.our_assets import AssetPhotoPages, OurAssetsPages
+from resourcepool.web.pages.organisations import OrganisationPages
 
 # --- pages -----------------------------------------------------------------------------
 PAGES: list[type] = [
@@ -18,6 +21,7 @@ PAGES: list[type] = [
     # accounts
     LoginPages, PasswordPages, InvitationPages, AccountPages,
     # organisations
+    ApplyPages, OrganisationPages, CoordinatorPages,
     # assets
     OurAssetsPages, AssetPhotoPages,
     # bookings
