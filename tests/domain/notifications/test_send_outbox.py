@@ -1,0 +1,154 @@
+"""The sender delivers due outbox messages by SMTP (retrying failures) or into the mail folder."""
+
+import dataclasses
+import email
+import logging
+import socket
+from datetime import timedelta
+from email import policy
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from resourcepool import clock
+from resourcepool.db import sql
+from resourcepool.notifications.outbox import enqueue_message
+from resourcepool.notifications.sender import MAX_ATTEMPTS, deliver_due
+from resourcepool.settings import get_settings
+
+# The database harness (conftest) needs the session app set up before its cleaning fixture runs.
+pytestmark = pytest.mark.usefixtures("app")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Inbox:
+    def __init__(self, refuse: int = 0) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+        self.refuse = refuse
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        if self.refuse:
+            self.refuse -= 1
+            return "451 4.3.0 Try again later"
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server():
+    started: list[Controller] = []
+
+    def start(inbox: Inbox, port: int | None = None):
+        controller = Controller(inbox, hostname="127.0.0.1", port=port or _free_port())
+        controller.start()
+        started.append(controller)
+        return dataclasses.replace(get_settings(), smtp_host="127.0.0.1", smtp_port=controller.port,
+                                   smtp_starttls=False, smtp_user=None)
+
+    yield start
+    for controller in started:
+        controller.stop()
+
+
+async def _row(message_id: int) -> dict:
+    return await sql.fetch_one("SELECT attempts, sent_at, last_error, next_attempt_at FROM outbox_message "
+                               "WHERE id = $1", message_id)
+
+
+async def test_delivers_a_due_message_to_the_smtp_server(smtp_server):
+    inbox = Inbox()
+    settings = smtp_server(inbox)
+    message_id = await enqueue_message("anna@verein.example", "Einladung", "Hallo Anna,\nhttp://x/invitations/abc\n")
+    assert await deliver_due(settings) == 1
+    assert len(inbox.messages) == 1
+    received = inbox.messages[0]
+    assert received["To"] == "anna@verein.example"
+    assert received["Subject"] == "Einladung"
+    assert "invitations/abc" in received.get_content()
+    row = await _row(message_id)
+    assert row["sent_at"] is not None and row["attempts"] == 1
+    assert await deliver_due(settings) == 0  # nothing is sent twice
+
+
+async def test_smtp_failure__is_recorded_and_retried_later_until_delivered(smtp_server):
+    port = _free_port()  # nothing listens here yet
+    settings = dataclasses.replace(get_settings(), smtp_host="127.0.0.1", smtp_port=port, smtp_starttls=False)
+    message_id = await enqueue_message("bernd@verein.example", "Erinnerung", "Text")
+    assert await deliver_due(settings) == 0
+    row = await _row(message_id)
+    assert row["sent_at"] is None and row["attempts"] == 1
+    assert "ConnectionRefused" in row["last_error"] or "Errno" in row["last_error"]
+    assert row["next_attempt_at"] > clock.now()
+
+    # Not due yet: a second round right away does not hammer the server.
+    inbox = Inbox(refuse=1)
+    smtp_server(inbox, port=port)
+    assert await deliver_due(settings) == 0
+    assert (await _row(message_id))["attempts"] == 1
+
+    clock.travel(timedelta(minutes=2))
+    assert await deliver_due(settings) == 0  # the server answers 451 this time
+    row = await _row(message_id)
+    assert row["attempts"] == 2 and "451" in row["last_error"]
+
+    clock.travel(timedelta(minutes=5))
+    assert await deliver_due(settings) == 1
+    row = await _row(message_id)
+    assert row["sent_at"] is not None and row["last_error"] == ""
+    assert len(inbox.messages) == 1
+
+
+async def test_gives_up_after_the_last_attempt(smtp_server):
+    settings = dataclasses.replace(get_settings(), smtp_host="127.0.0.1", smtp_port=_free_port(),
+                                   smtp_starttls=False)
+    message_id = await enqueue_message("c@verein.example", "S", "T")
+    for _ in range(MAX_ATTEMPTS + 2):
+        await deliver_due(settings)
+        clock.travel(timedelta(hours=7))
+    assert (await _row(message_id))["attempts"] == MAX_ATTEMPTS
+
+
+async def test_ics_attachment__is_text_calendar_with_its_method(smtp_server):
+    inbox = Inbox()
+    settings = smtp_server(inbox)
+    ics = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
+    await enqueue_message("d@verein.example", "Buchung", "Bestätigt", ics=ics, ics_method="REQUEST")
+    assert await deliver_due(settings) == 1
+    parts = [p for p in inbox.messages[0].iter_attachments()]
+    assert len(parts) == 1
+    assert parts[0].get_content_type() == "text/calendar"
+    assert parts[0].get_param("method") == "REQUEST"
+    assert "BEGIN:VCALENDAR" in parts[0].get_content()
+
+
+async def test_without_smtp__writes_eml_files_and_logs_the_link(tmp_path, caplog):
+    settings = dataclasses.replace(get_settings(), smtp_host=None, data_dir=tmp_path)
+    await enqueue_message("e@verein.example", "Einladung zu TuS",
+                          "Hallo,\n\nhttp://127.0.0.1:8000/invitations/tok123\n")
+    with caplog.at_level(logging.INFO, logger="resourcepool.mail"):
+        assert await deliver_due(settings) == 1
+    files = list((tmp_path / "mail").glob("*.eml"))
+    assert len(files) == 1
+    parsed = email.message_from_bytes(files[0].read_bytes(), policy=policy.default)
+    assert parsed["To"] == "e@verein.example"
+    assert "http://127.0.0.1:8000/invitations/tok123" in caplog.text
+    assert "Einladung zu TuS" in caplog.text
+
+
+async def test_two_senders_at_once__send_each_message_once(smtp_server):
+    import asyncio
+
+    inbox = Inbox()
+    settings = smtp_server(inbox)
+    for n in range(10):
+        await enqueue_message(f"p{n}@verein.example", f"Nachricht {n}", "T")
+    sent = await asyncio.gather(deliver_due(settings, limit=4), deliver_due(settings, limit=4),
+                                deliver_due(settings, limit=4))
+    sent_total = sum(sent) + await deliver_due(settings)
+    assert sent_total == 10
+    assert sorted(m["Subject"] for m in inbox.messages) == sorted(f"Nachricht {n}" for n in range(10))
