@@ -195,7 +195,7 @@ def _build(identity: Identity | None, p: SearchParams) -> tuple[str, list[Any]]:
     arg = _Sql()
     orgs, networks = visibility_params(identity)
     where = [visible_sql("a", arg(orgs), arg(networks))]
-    rank = "0"
+    rank = ""
     join = ""
     needs_check = "false"
     if p.kind:
@@ -210,7 +210,7 @@ def _build(identity: Identity | None, p: SearchParams) -> tuple[str, list[Any]]:
         if len(q) < 4:
             alternatives.append(f"a.title ILIKE {arg(_like(q))}")
         where.append("(" + " OR ".join(alternatives) + ")")
-        rank = f"ts_rank_cd(a.search_document, {ts})"
+        rank = f"ts_rank_cd(a.search_document, {ts}) DESC, "
     if p.network:
         where.append(f"""EXISTS (SELECT 1 FROM asset_network an JOIN network n ON n.id = an.network_id
                                  WHERE an.asset_id = a.id AND n.slug = {arg(p.network)})""")
@@ -236,7 +236,7 @@ def _build(identity: Identity | None, p: SearchParams) -> tuple[str, list[Any]]:
         FROM asset a JOIN organisation o ON o.id = a.organisation_id
         {join}
         WHERE {' AND '.join(where)}
-        ORDER BY {rank} DESC, lower(a.title), a.id"""
+        ORDER BY {rank}lower(a.title), a.id"""
     return query, arg.args
 
 

@@ -34,7 +34,6 @@ API: list[type] = [
     # organisations
     NetworksApi, OrganisationsApi,
     # assets
-    AssetApi,
     AssetApi, CatalogueApi,
     # bookings
     BookingsApi,
