@@ -85,6 +85,7 @@ def _link_error(exc: DomainError) -> Template:
 
 
 class LoginPages(Controller):
+    include_in_schema = False  # HTML pages are not part of the API contract
     @get("/login", name="login")
     async def login_form(self, request: Request, next: str | None = None) -> Template | Redirect:
         if current_identity(request) is not None:
@@ -119,6 +120,7 @@ class LoginPages(Controller):
 
 
 class PasswordPages(Controller):
+    include_in_schema = False
     path = "/password"
 
     @get("/forgot", name="password_forgot")
@@ -162,6 +164,7 @@ class PasswordPages(Controller):
 
 
 class InvitationPages(Controller):
+    include_in_schema = False
     path = "/invitations"
 
     @get("/{token:str}", name="invitation")
@@ -188,6 +191,7 @@ class InvitationPages(Controller):
 
 
 class AccountPages(Controller):
+    include_in_schema = False
     path = "/account"
     guards = [login_required]
 
