@@ -222,10 +222,10 @@ def _build(identity: Identity | None, p: SearchParams) -> tuple[str, list[Any]]:
         where.append(f"a.capacity >= {arg(p.min_capacity)}")
     if p.accessible:
         where.append(f"a.accessibility @> {arg(list(p.accessible))}::text[]")
-    need = arg(max(1, p.min_quantity or 1)) + "::int"
     if p.min_quantity and not p.has_window:
-        where.append(f"a.quantity >= {need}")
+        where.append(f"a.quantity >= {arg(p.min_quantity)}")
     if p.has_window:
+        need = arg(max(1, p.min_quantity or 1)) + "::int"
         join, free_where, needs_check = _free_conditions(p, arg, need)
         where.append(free_where)
     else:
