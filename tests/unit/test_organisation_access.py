@@ -1,0 +1,33 @@
+"""Pure role checks: members see the private side, managers manage, coordinators decide."""
+
+from resourcepool.accounts.identity import Identity
+from resourcepool.organisations import access
+
+
+def _who(roles=None, coordinated=()):
+    return Identity(1, "a@b.example", "A", None, roles or {}, frozenset(coordinated))
+
+
+def test_member_sees_private_side_of_own_organisation_only():
+    member = _who({10: "member"})
+    assert access.can_see_private(member, 10, [1])
+    assert not access.can_see_private(member, 11, [1])
+
+
+def test_coordinator_sees_private_side_in_own_network_only():
+    coordinator = _who(coordinated=[1])
+    assert access.can_see_private(coordinator, 11, [1, 2])
+    assert not access.can_see_private(coordinator, 11, [2])
+
+
+def test_only_managers_manage_and_anonymous_nothing():
+    assert access.can_manage(_who({10: "manager"}), 10)
+    assert not access.can_manage(_who({10: "member"}), 10)
+    assert not access.can_manage(None, 10)
+    assert not access.can_see_private(None, 10, [1])
+
+
+def test_only_the_networks_coordinators_decide():
+    assert access.can_decide(_who(coordinated=[1]), 1)
+    assert not access.can_decide(_who(coordinated=[2]), 1)
+    assert not access.can_decide(_who({1: "manager"}), 1)
