@@ -25,14 +25,15 @@ def _read_password(args: argparse.Namespace) -> str:
 
 def cmd_set_password(args: argparse.Namespace) -> None:
     from resourcepool.accounts.passwords import validate_password
-    from resourcepool.accounts.service import find_user_by_email, set_password
-    from resourcepool.db.engine import DB
 
     password = _read_password(args)
     try:
         validate_password(password)
     except DomainError as exc:
         raise CommandError(str(exc)) from None
+    # Imported late: loading the engine is not needed to refuse a bad password.
+    from resourcepool.accounts.service import find_user_by_email, set_password
+    from resourcepool.db.engine import DB
 
     async def work() -> None:
         user = await find_user_by_email(args.email)
