@@ -199,3 +199,21 @@ async def manager_addresses(organisation_id: int) -> list[dict[str, Any]]:
 async def user_address(user_id: int) -> dict[str, Any] | None:
     return await sql.fetch_one(
         "SELECT email, locale FROM app_user WHERE id = $1 AND is_active", user_id)
+
+
+async def asset_for_form(asset_id: int) -> dict[str, Any] | None:
+    """What the booking form shows about an asset (title, owner, policy hints)."""
+    return await sql.fetch_one(
+        """SELECT a.id, a.title, a.kind, a.status, a.timezone, a.quantity, a.capacity,
+                  a.approval_required, a.min_duration_minutes, a.max_duration_minutes,
+                  a.slot_minutes, a.lead_time_minutes, a.buffer_before_minutes,
+                  a.buffer_after_minutes, a.cancellation_deadline_hours, a.address, a.district,
+                  o.name AS owner_name
+           FROM asset a JOIN organisation o ON o.id = a.organisation_id WHERE a.id = $1""",
+        asset_id,
+    )
+
+
+async def organisation_names(ids: list[int]) -> dict[int, str]:
+    rows = await sql.fetch("SELECT id, name FROM organisation WHERE id = ANY($1::bigint[])", ids)
+    return {r["id"]: r["name"] for r in rows}

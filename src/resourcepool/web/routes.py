@@ -11,6 +11,7 @@ from resourcepool.web.api.organisations import NetworksApi, OrganisationsApi
 from resourcepool.web.pages.accounts import AccountPages, InvitationPages, LoginPages, PasswordPages
 from resourcepool.web.pages.apply import ApplyPages
 from resourcepool.web.pages.coordinator import CoordinatorPages
+from resourcepool.web.pages.bookings import BookingPages
 from resourcepool.web.pages.home import HomePages
 from resourcepool.web.pages.our_assets import AssetPhotoPages, OurAssetsPages
 from resourcepool.web.pages.organisations import OrganisationPages
@@ -25,6 +26,7 @@ PAGES: list[type] = [
     # assets
     OurAssetsPages, AssetPhotoPages,
     # bookings
+    BookingPages,
 ]
 
 # --- JSON API (/api/v1) ----------------------------------------------------------------

@@ -1,0 +1,120 @@
+"""Booking pages without JavaScript: form → booking, errors next to fields, detail, incoming."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from resourcepool.db import sql
+from tests.fixtures.bookings import tomorrow_at
+from tests.fixtures.platform import post_form
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def _form(asset_id, start, end, **kw):
+    s, e = start.astimezone(BERLIN), end.astimezone(BERLIN)
+    data = {"asset_id": str(asset_id), "date": s.date().isoformat(), "start_time": s.strftime("%H:%M"),
+            "end_date": e.date().isoformat(), "end_time": e.strftime("%H:%M"), "purpose": "Elternabend"}
+    data.update(kw)
+    return data
+
+
+async def test_the_form_is_prefilled_from_the_calendar_link_in_the_assets_zone(booked_world, sign_in):
+    world = await booked_world()
+    page = await sign_in(world["booker"])
+    start = tomorrow_at(16)
+    response = await page.get("/bookings/new", params={"asset_id": world["asset"].id,
+                                                        "start": start.isoformat(),
+                                                        "end": (start + timedelta(hours=2)).isoformat()})
+    assert response.status_code == 200
+    local = start.astimezone(BERLIN).strftime("%H:%M")
+    assert f'name="start_time" type="time" value="{local}"' in response.text
+    assert 'for="f-purpose"' in response.text and 'name="_csrf_token"' in response.text
+
+
+async def test_booking_through_the_form__redirects_to_the_confirmed_booking(booked_world, sign_in):
+    world = await booked_world()
+    page = await sign_in(world["booker"])
+    response = await post_form(page, "/bookings/new", _form(world["asset"].id, tomorrow_at(10), tomorrow_at(12)))
+    assert response.status_code == 303
+    target = response.headers["location"]
+    detail = await page.get(target)
+    assert "Schlüssel beim Hausmeister." in detail.text
+    assert await sql.fetch_value("SELECT count(*) FROM booking WHERE status = 'confirmed'") == 1
+
+
+async def test_form_errors_appear_next_to_their_field(booked_world, sign_in, make_booking):
+    world = await booked_world(min_duration_minutes=60)
+    page = await sign_in(world["booker"])
+    response = await post_form(page, "/bookings/new", _form(world["asset"].id, tomorrow_at(10),
+                                                            tomorrow_at(10) + timedelta(minutes=30)))
+    assert response.status_code == 422
+    assert re.search(r'id="f-end_time-error">[^<]*60', response.text)
+    response = await post_form(page, "/bookings/new", _form(world["asset"].id, tomorrow_at(10),
+                                                            tomorrow_at(12), purpose=""))
+    assert 'id="f-purpose-error"' in response.text
+    await make_booking(asset=world["asset"], organisation=world["third_org"], start=tomorrow_at(11))
+    response = await post_form(page, "/bookings/new", _form(world["asset"].id, tomorrow_at(10), tomorrow_at(12)))
+    assert response.status_code == 409 and "conflict-list" in response.text
+    assert await sql.fetch_value("SELECT count(*) FROM booking") == 1
+
+
+async def test_a_post_without_csrf_token__is_refused(booked_world, sign_in):
+    world = await booked_world()
+    page = await sign_in(world["booker"])
+    response = await page.post("/bookings/new", data=_form(world["asset"].id, tomorrow_at(10), tomorrow_at(12)))
+    assert response.status_code == 403
+    assert await sql.fetch_value("SELECT count(*) FROM booking") == 0
+
+
+async def test_a_weekly_repeat_from_the_form__lists_skipped_dates(booked_world, sign_in, make_booking):
+    world = await booked_world()
+    await make_booking(asset=world["asset"], organisation=world["third_org"],
+                       start=tomorrow_at(10) + timedelta(weeks=1))
+    page = await sign_in(world["booker"])
+    until = (tomorrow_at(10) + timedelta(weeks=3)).astimezone(BERLIN).date().isoformat()
+    response = await post_form(page, "/bookings/new", _form(
+        world["asset"].id, tomorrow_at(10), tomorrow_at(12), repeat="weekly", repeat_until=until,
+        on_conflict="skip"))
+    assert response.status_code == 201, response.text
+    assert "3" in response.text and (tomorrow_at(10) + timedelta(weeks=1)).astimezone(BERLIN).date().isoformat() in response.text
+
+
+async def test_incoming__a_manager_approves_and_declines_in_one_step(booked_world, sign_in, make_booking):
+    world = await booked_world(approval_required=True)
+    first = await make_booking(asset=world["asset"], organisation=world["booker_org"],
+                               start=tomorrow_at(10), status="requested")
+    second = await make_booking(asset=world["asset"], organisation=world["booker_org"],
+                                start=tomorrow_at(14), status="requested")
+    page = await sign_in(world["manager"])
+    listing = await page.get("/incoming")
+    assert f'id="request-{first.id}"' in listing.text and f'id="request-{second.id}"' in listing.text
+    response = await post_form(page, f"/bookings/{first.id}/approve", {"back": "incoming"})
+    assert response.status_code == 303 and response.headers["location"] == "/incoming?done=approved"
+    response = await post_form(page, f"/bookings/{second.id}/decline", {"back": "incoming", "reason": ""})
+    assert response.status_code == 422 and f'id="reason-{second.id}-error"' in response.text
+    response = await post_form(page, f"/bookings/{second.id}/decline", {"back": "incoming", "reason": "Belegt"})
+    assert response.status_code == 303
+    statuses = dict((r["id"], r["status"]) for r in await sql.fetch("SELECT id, status FROM booking"))
+    assert statuses == {first.id: "confirmed", second.id: "declined"}
+
+
+async def test_my_bookings_and_the_detail_page__only_for_the_organisations(booked_world, sign_in, make_booking):
+    world = await booked_world()
+    booking = await make_booking(asset=world["asset"], organisation=world["booker_org"], user=world["booker"])
+    page = await sign_in(world["booker"])
+    listing = await page.get("/bookings")
+    assert f'href="/bookings/{booking.id}"' in listing.text
+    stranger = await sign_in(world["third"])
+    assert (await stranger.get(f"/bookings/{booking.id}")).status_code == 404
+    cancel = await post_form(page, f"/bookings/{booking.id}/cancel", {"reason": ""})
+    assert cancel.status_code == 303
+    assert await sql.fetch_value("SELECT status FROM booking") == "cancelled"
+
+
+async def test_pages_need_a_sign_in(client):
+    for path in ("/bookings", "/bookings/new?asset_id=1", "/incoming", "/bookings/1"):
+        response = await client.get(path)
+        assert response.status_code in (302, 303, 307) and "/login" in response.headers["location"]
