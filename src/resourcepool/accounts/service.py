@@ -85,7 +85,8 @@ async def create_user(
     try:
         return await sql.fetch_value(
             """INSERT INTO app_user (email, name, password_hash, locale, created_at, password_changed_at)
-               VALUES ($1, $2, $3, $4, $5, CASE WHEN $3::text IS NULL THEN NULL ELSE $5 END) RETURNING id""",
+               VALUES ($1, $2, $3::text, $4, $5::timestamptz,
+                       CASE WHEN $3::text IS NULL THEN NULL ELSE $5::timestamptz END) RETURNING id""",
             email,
             name,
             hash_password(password) if password is not None else None,

@@ -1,0 +1,26 @@
+"""Creating users: with a password, or without one until an invitation is accepted."""
+
+import pytest
+
+from resourcepool.accounts.service import create_user, find_user_by_email
+from resourcepool.errors import Conflict, ValidationFailed
+
+
+async def test_create_user__with_and_without_password(app):
+    with_password = await create_user("anna@example.org", "Anna", password="Quartier-Test-2026")
+    invited = await create_user("ben@example.org", "Ben")
+    assert (await find_user_by_email("ANNA@example.org")).has_password
+    assert not (await find_user_by_email("ben@example.org")).has_password
+    assert with_password != invited
+
+
+async def test_create_user__refuses_a_second_account_with_the_same_email_in_other_case(app):
+    await create_user("anna@example.org", "Anna")
+    with pytest.raises(Conflict):
+        await create_user("Anna@Example.org", "Anna")
+
+
+@pytest.mark.parametrize("email", ["", "no-at-sign", "a@b", "a b@example.org", "x" * 300 + "@example.org"])
+async def test_create_user__refuses_invalid_emails(app, email):
+    with pytest.raises(ValidationFailed):
+        await create_user(email, "Someone")
