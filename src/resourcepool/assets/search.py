@@ -291,3 +291,35 @@ async def explain_search(identity: Identity | None, params: SearchParams) -> str
     query, args = _build(identity, p)
     rows = await sql.fetch("EXPLAIN (ANALYZE, BUFFERS) " + query, *args)
     return "\n".join(r["QUERY PLAN"] for r in rows)
+
+
+async def visible_networks(identity: Identity | None) -> list[dict[str, Any]]:
+    """Networks whose catalogue the identity may browse: its organisations' (verified),
+    the ones it coordinates, and those with a public catalogue."""
+    orgs, networks = visibility_params(identity)
+    return await sql.fetch(
+        """SELECT n.id, n.slug, n.name, n.timezone FROM network n
+           WHERE n.public_catalogue OR n.id = ANY($2::bigint[])
+              OR EXISTS (SELECT 1 FROM network_organisation no WHERE no.network_id = n.id
+                         AND no.status = 'verified' AND no.organisation_id = ANY($1::bigint[]))
+           ORDER BY n.name""",
+        orgs, networks,
+    )
+
+
+async def known_districts(identity: Identity | None) -> list[str]:
+    """Districts of the assets the identity may see (for suggestions in the filter)."""
+    orgs, networks = visibility_params(identity)
+    rows = await sql.fetch(
+        f"""SELECT DISTINCT a.district FROM asset a
+            WHERE a.district <> '' AND a.status IN ('active', 'paused') AND {visible_sql('a', '$1', '$2')}
+            ORDER BY a.district LIMIT 200""",
+        orgs, networks,
+    )
+    return [r["district"] for r in rows]
+
+
+async def owner_of(organisation_id: int) -> dict[str, Any] | None:
+    """The public face of an asset's owner: name, sector, district."""
+    return await sql.fetch_one("SELECT id, name, sector, district FROM organisation WHERE id = $1",
+                               organisation_id)

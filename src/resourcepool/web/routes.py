@@ -12,6 +12,7 @@ from resourcepool.web.pages.accounts import AccountPages, InvitationPages, Login
 from resourcepool.web.pages.apply import ApplyPages
 from resourcepool.web.pages.coordinator import CoordinatorPages
 from resourcepool.web.pages.bookings import BookingPages
+from resourcepool.web.pages.catalogue import CataloguePages
 from resourcepool.web.pages.home import HomePages
 from resourcepool.web.pages.our_assets import AssetPhotoPages, OurAssetsPages
 from resourcepool.web.pages.organisations import OrganisationPages
@@ -24,7 +25,7 @@ PAGES: list[type] = [
     # organisations
     ApplyPages, OrganisationPages, CoordinatorPages,
     # assets
-    OurAssetsPages, AssetPhotoPages,
+    OurAssetsPages, AssetPhotoPages, CataloguePages,
     # bookings
     BookingPages,
 ]
