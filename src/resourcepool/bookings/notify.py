@@ -21,16 +21,25 @@ SUBJECTS = {
     "declined": N_("Booking declined: %(asset)s on %(when)s"),
     "cancelled": N_("Booking cancelled: %(asset)s on %(when)s"),
 }
+# Bodies as lists of lines, each line one message to translate.
 BODIES = {
-    "requested": N_("%(organisation)s asks to book %(asset)s on %(when)s.\nPurpose: %(purpose)s\n\nPlease approve or decline the request: %(link)s\n"),
-    "confirmed_owner": N_("%(organisation)s booked %(asset)s on %(when)s.\nPurpose: %(purpose)s\n\nDetails: %(link)s\n"),
-    "approved": N_("Your booking of %(asset)s on %(when)s is confirmed.\n\nDetails and usage instructions: %(link)s\n"),
-    "declined": N_("Your booking request for %(asset)s on %(when)s was declined.\nReason: %(reason)s\n\n%(link)s\n"),
-    "cancelled": N_("The booking of %(asset)s on %(when)s was cancelled.\nReason: %(reason)s\n\n%(link)s\n"),
+    "requested": [N_("%(organisation)s asks to book %(asset)s on %(when)s."),
+                  N_("Purpose: %(purpose)s"), "",
+                  N_("Please approve or decline the request: %(link)s")],
+    "confirmed_owner": [N_("%(organisation)s booked %(asset)s on %(when)s."),
+                        N_("Purpose: %(purpose)s"), "", N_("Details: %(link)s")],
+    "approved": [N_("Your booking of %(asset)s on %(when)s is confirmed."), "",
+                 N_("Details and usage instructions: %(link)s")],
+    "declined": [N_("Your booking request for %(asset)s on %(when)s was declined."),
+                 N_("Reason: %(reason)s"), "", N_("Details: %(link)s")],
+    "cancelled": [N_("The booking of %(asset)s on %(when)s was cancelled."),
+                  N_("Reason: %(reason)s"), "", N_("Details: %(link)s")],
 }
 
 
 def _text(message: str, language: str, params: dict[str, Any]) -> str:
+    if not message:
+        return ""
     translated = i18n.catalogue(language).get(message) or message
     if isinstance(translated, tuple):
         translated = translated[0]
@@ -58,7 +67,7 @@ async def _send(recipients: list[dict[str, Any]], kind: str, booking: dict[str, 
     for person in recipients:
         language = person.get("locale") or "de"
         await enqueue_message(person["email"], _text(SUBJECTS[kind], language, params),
-                              _text(BODIES[kind], language, params))
+                              "\n".join(_text(line, language, params) for line in BODIES[kind]) + "\n")
 
 
 async def booking_made(booking: dict[str, Any]) -> None:
