@@ -65,3 +65,18 @@ async def test_manager_applies_to_a_second_network__pending_there(make_network, 
     again = await (await api_as(manager)).post(f"/api/v1/organisations/{org.id}/networks",
                                                json={"network": "westerholt"})
     assert again.status_code == 409
+
+
+async def test_coordinator_admits_an_existing_organisation_of_another_network(
+        make_network, make_organisation, make_user, api_as):
+    herten, westerholt = await make_network(), await make_network()
+    org = await make_organisation(network=herten)
+    coordinator = await make_user(coordinator_of=westerholt)
+    response = await (await api_as(coordinator)).put(f"/api/v1/networks/{westerholt.slug}/organisations/{org.id}")
+    assert response.status_code == 200, response.text
+    assert {n["network"]: n["status"] for n in response.json()["networks"]} == {
+        herten.slug: "verified", westerholt.slug: "verified"}
+    # but not into a network they do not coordinate
+    other = await make_network()
+    response = await (await api_as(coordinator)).put(f"/api/v1/networks/{other.slug}/organisations/{org.id}")
+    assert response.status_code == 403

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, delete, get, patch, post
+from litestar import Controller, Request, delete, get, patch, post, put
 from litestar.params import FromPath, FromQuery, JSONBody, PathParameter, QueryParameter
 
 from resourcepool.organisations import members as members_service
@@ -69,6 +69,13 @@ class NetworksApi(Controller):
         identity = require_identity(request)
         network = await queries.get_network_by_slug(slug)
         await service.verify_organisation(identity, network.id, organisation_id, data.note if data else "")
+        return organisation_out(await queries.get_organisation(identity, organisation_id))
+
+    @put("/{slug:str}/organisations/{organisation_id:int}", guards=[coordinator_required],
+         summary="Admit an existing organisation to the network (verified at once)")
+    async def admit(self, request: Request, slug: FromPath[str], organisation_id: Id) -> OrganisationOut:
+        identity = require_identity(request)
+        await service.add_organisation_to_network(identity, slug, organisation_id)
         return organisation_out(await queries.get_organisation(identity, organisation_id))
 
     @post("/{slug:str}/organisations/{organisation_id:int}/reject", guards=[coordinator_required],
