@@ -61,3 +61,18 @@ async def test_apply_without_csrf__is_refused(client, make_network):
     await client.get("/apply")
     response = await client.post("/apply", data=FORM)
     assert response.status_code == 403
+
+
+async def test_apply_with_a_10000_character_name__is_a_field_error(client, make_network):
+    await make_network(slug="herten")
+    response = await post_form(client, "/apply", dict(FORM, name="X" * 10_000))
+    assert response.status_code == 422
+    assert 'id="f-name-error"' in response.text
+    assert await sql.fetch_value("SELECT count(*) FROM organisation") == 0
+
+
+async def test_apply_to_an_unknown_network__is_a_field_error(client, make_network):
+    await make_network(slug="herten")
+    response = await post_form(client, "/apply", dict(FORM, network="nirgendwo"))
+    assert response.status_code == 422
+    assert 'id="f-network-error"' in response.text

@@ -56,3 +56,13 @@ async def test_coordinator_adds_an_organisation_directly(make_network, make_user
     assert await sql.fetch_value(
         """SELECT no.status FROM organisation o JOIN network_organisation no ON no.organisation_id = o.id
            WHERE o.name = 'Stadtbibliothek'""") == "verified"
+
+
+async def test_unknown_decision__is_404_and_changes_nothing(make_network, make_organisation, make_user, sign_in):
+    network = await make_network()
+    pending = await make_organisation(network=network, status="pending")
+    browser = await sign_in(await make_user(coordinator_of=network))
+    response = await post_form(browser, f"/coordinator/{network.slug}/organisations/{pending.id}/delete", {})
+    assert response.status_code == 404
+    assert await sql.fetch_value("SELECT status FROM network_organisation WHERE organisation_id = $1",
+                                 pending.id) == "pending"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
 from litestar.params import PathParameter
 from litestar.response import Redirect, Template
 
@@ -63,7 +64,7 @@ class CoordinatorPages(Controller):
             elif decision == "reject":
                 await service.reject_organisation(identity, network.id, organisation_id, note)
             else:
-                return await _page(request, status=404)
+                raise NotFoundException()
         except DomainError as exc:
             if status_for(exc) in (403, 404):
                 raise
