@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, Request, delete, get, post
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
@@ -29,7 +30,7 @@ from resourcepool.web.schemas.accounts import (
     TokenCreated,
     TokenRequest,
 )
-from resourcepool.web.schemas.common import Page
+from resourcepool.web.schemas.common import Page, Problem
 from resourcepool.web.security import client_ip
 
 BIGINT_MAX = 2**63 - 1
@@ -37,17 +38,32 @@ Limit = Annotated[int, Parameter(ge=1, le=100, description="page size")]
 Offset = Annotated[int, Parameter(ge=0, le=1_000_000)]
 
 
+def _problems(*statuses: int) -> dict[int, ResponseSpec]:
+    """Document the problem responses an operation can give (RFC 9457, with our `code`)."""
+    what = {
+        401: "not_authenticated: no valid token, or wrong email or password",
+        404: "not_found",
+        409: "conflict: too many live tokens",
+        422: "validation_error: e.g. the password breaks the rules, or the link is used or expired",
+        429: "rate_limited: too many failed attempts; see the Retry-After header",
+    }
+    return {s: ResponseSpec(Problem, description=what[s], media_type="application/problem+json")
+            for s in statuses}
+
+
 class AuthApi(Controller):
     path = "/auth"
     tags = ["auth"]
 
-    @post("/token", status_code=HTTP_201_CREATED, summary="Exchange email and password for an API token")
+    @post("/token", status_code=HTTP_201_CREATED, summary="Exchange email and password for an API token",
+          responses=_problems(401, 409, 429))
     async def create_token(self, request: Request, data: TokenRequest) -> TokenCreated:
         user_id = await authenticate(data.email, data.password, ip=client_ip(request.scope))
         token, info = await issue_api_token(user_id, data.name)
         return TokenCreated(token=token, id=info.id, name=info.name)
 
-    @get("/tokens", guards=[login_required], summary="Your live API tokens")
+    @get("/tokens", guards=[login_required], summary="Your live API tokens",
+         responses=_problems(401))
     async def list_tokens(self, request: Request, limit: Limit = 50, offset: Offset = 0) -> Page[ApiTokenOut]:
         identity = require_identity(request)
         tokens, total = await api_tokens_page(identity.user_id, limit, offset)
@@ -57,14 +73,15 @@ class AuthApi(Controller):
         )
 
     @delete("/tokens/{token_id:int}", guards=[login_required], status_code=HTTP_204_NO_CONTENT,
-            summary="Revoke one of your API tokens")
+            summary="Revoke one of your API tokens", responses=_problems(401, 404))
     async def revoke_token(
         self, request: Request, token_id: Annotated[int, Parameter(ge=1, le=BIGINT_MAX)]
     ) -> None:
         identity = require_identity(request)
         await revoke_api_token(identity.user_id, token_id)
 
-    @get("/me", guards=[login_required], summary="The signed-in user, their organisations and networks")
+    @get("/me", guards=[login_required], summary="The signed-in user, their organisations and networks",
+         responses=_problems(401))
     async def me(self, request: Request) -> Me:
         identity = require_identity(request)
         user = await get_user(identity.user_id)
@@ -79,7 +96,8 @@ class AuthApi(Controller):
             coordinated_networks=[NetworkOut(n.id, n.slug, n.name) for n in networks],
         )
 
-    @post("/invitations/{token:str}", status_code=HTTP_200_OK, summary="Accept an invitation by choosing a password")
+    @post("/invitations/{token:str}", status_code=HTTP_200_OK, summary="Accept an invitation by choosing a password",
+          responses=_problems(404, 422))
     async def accept(
         self, token: Annotated[str, Parameter(max_length=200)], data: InvitationAcceptance
     ) -> InvitationAccepted:
