@@ -329,7 +329,7 @@ class OurAssetsPages(Controller):
         identity = current_identity(request)
         asset = await service.get_managed_asset(identity, asset_id)
         data = await read_form(request)
-        rrule = data.get("rrule", "").strip() if data.get("repeat") == "1" else None
+        rrule = data.get("rrule", "").strip() or None
         try:
             await hours.add_closure(identity, asset_id, data.get("start", ""), data.get("end", ""),
                                     rrule, data.get("reason", ""))
