@@ -182,9 +182,9 @@ def _free_conditions(p: SearchParams, arg: _Sql, need: str) -> tuple[str, str, s
         AND NOT EXISTS (SELECT 1 FROM closure c WHERE c.asset_id = a.id AND c.rrule IS NULL
                         AND c.starts_at < {t}::timestamptz AND c.ends_at > {f}::timestamptz)
         AND (a.quantity > 1 OR NOT EXISTS (SELECT 1 FROM booking b WHERE {hold_q1}))
-        AND (NOT {_HAS_HOURS} OR {_START_OPEN})"""
+        AND (NOT {_HAS_HOURS} OR (CASE WHEN l2.simple THEN {_COVERED} ELSE {_START_OPEN} END))"""
     needs_check = f"""(
-        ({_HAS_HOURS} AND NOT (l2.simple AND {_COVERED}))
+        ({_HAS_HOURS} AND NOT l2.simple)
         OR EXISTS (SELECT 1 FROM closure c WHERE c.asset_id = a.id AND c.rrule IS NOT NULL
                    AND c.starts_at < {t}::timestamptz)
         OR (a.quantity > 1 AND {held_sum} > a.quantity - {need}))"""
