@@ -90,3 +90,11 @@ async def test_login__signed_in_visitor_is_sent_on(sign_in, make_user):
     client = like_a_browser(await sign_in(await make_user()))
     response = await client.get("/login?next=/account")
     assert response.headers["location"] == "/account"
+
+
+async def test_login__empty_fields_are_named_and_not_counted_as_attempts(client):
+    await client.get("/login")
+    response = await sign_in_with_form(client, " ", "")
+    assert response.status_code == 422
+    assert field_error(response.text, "email") and field_error(response.text, "password")
+    assert await sql.fetch_value("SELECT count(*) FROM login_attempt") == 0

@@ -97,6 +97,13 @@ class LoginPages(Controller):
         data = await read_form(request)
         form = FormState(values={"email": data.get("email", "")[:254]})
         target = safe_next(data.get("next"), "")
+        # An empty field is a slip, not a guess: say so without counting an attempt.
+        if not data.get("email", "").strip():
+            form.errors["email"] = i18n.gettext("Please enter your email address.")
+        if not data.get("password"):
+            form.errors["password"] = i18n.gettext("Please enter your password.")
+        if not form.ok:
+            return _page("login", {"form": form, "next": target}, 422)
         try:
             user_id = await authenticate(data.get("email", ""), data.get("password", "")[:1024],
                                          ip=client_ip(request.scope))
