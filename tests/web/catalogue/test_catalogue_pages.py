@@ -123,3 +123,13 @@ async def test_asset_page__of_an_invisible_asset_is_not_found(world, make_networ
     hidden = await make_asset(organisation=await make_organisation(network=await make_network()))
     response = await world["client"].get(f"/assets/{hidden.id}")
     assert response.status_code == 404
+
+
+async def test_catalogue__pages_through_many_results_keeping_the_filters(world, make_asset):
+    for n in range(14):
+        await make_asset(organisation=world["owner"], title=f"Raum {n:02d}", capacity=30)
+    first = await world["client"].get("/catalogue?min_capacity=25")
+    assert len(texts(first.text)) == 12
+    assert 'href="/catalogue?min_capacity=25&amp;page=2"' in first.text
+    second = await world["client"].get("/catalogue?min_capacity=25&page=2")
+    assert texts(second.text) == ["Raum 11", "Raum 12", "Raum 13"]  # 15 in all, by title
