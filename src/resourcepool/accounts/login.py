@@ -12,7 +12,7 @@ import math
 from datetime import datetime, timedelta
 
 from resourcepool import clock
-from resourcepool.accounts.passwords import hash_password, needs_rehash, verify_password
+from resourcepool.accounts.passwords import hash_password_async, needs_rehash, verify_password_async
 from resourcepool.db import sql
 from resourcepool.db.engine import DB
 from resourcepool.errors import N_, NotAuthenticated, RateLimited, ValidationFailed
@@ -68,6 +68,7 @@ async def check_login_allowed(key: str, ip: str) -> None:
 
 async def _begin_attempt(key: str, ip: str) -> int:
     """Check the limits and note the attempt as a failure, atomically per account and address."""
+    ip = ip[:64]
     async with DB.transaction():
         # Advisory locks serialise check-and-insert for one account / one address only; they
         # are taken in a fixed order (account, then address) so two attempts cannot deadlock.
@@ -78,7 +79,7 @@ async def _begin_attempt(key: str, ip: str) -> int:
         return await sql.fetch_value(
             "INSERT INTO login_attempt (email_key, ip, attempted_at, succeeded) VALUES ($1, $2, $3, false) RETURNING id",
             key,
-            ip[:64],
+            ip,
             clock.now(),
         )
 
@@ -99,7 +100,7 @@ async def authenticate(email: str, password: str, *, ip: str = "") -> int:
         "SELECT id, password_hash, is_active FROM app_user WHERE lower(email) = $1", key
     )
     password_hash = row["password_hash"] if row else None
-    if not verify_password(password_hash, password):
+    if not await verify_password_async(password_hash, password):
         raise NotAuthenticated(N_("The email address or the password is not correct."), field="password")
     assert row is not None and password_hash is not None
     if not row["is_active"]:
@@ -110,7 +111,8 @@ async def authenticate(email: str, password: str, *, ip: str = "") -> int:
         # Hashing parameters were raised since this password was set: upgrade it now that we
         # have the plain password in hand.
         await sql.execute(
-            "UPDATE app_user SET password_hash = $2 WHERE id = $1", row["id"], hash_password(password)
+            "UPDATE app_user SET password_hash = $2 WHERE id = $1", row["id"],
+            await hash_password_async(password),
         )
     return row["id"]
 
@@ -121,7 +123,7 @@ async def verify_current_password(user_id: int, password: str, *, ip: str = "") 
     key = email_key(email or "")
     attempt_id = await _begin_attempt(key, ip)
     password_hash = await sql.fetch_value("SELECT password_hash FROM app_user WHERE id = $1", user_id)
-    if not verify_password(password_hash, password):
+    if not await verify_password_async(password_hash, password):
         raise ValidationFailed(N_("The current password is not correct."), field="current_password")
     await _mark_succeeded(attempt_id)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from functools import lru_cache
 from importlib import resources
 
@@ -56,3 +57,16 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
+
+
+# argon2 spends tens to hundreds of milliseconds of CPU on purpose. argon2-cffi releases the
+# GIL, so in a worker thread it neither stalls the event loop (every other request of this
+# process) nor stops parallel sign-ins from using other cores.
+
+
+async def hash_password_async(password: str) -> str:
+    return await asyncio.to_thread(hash_password, password)
+
+
+async def verify_password_async(password_hash: str | None, password: str) -> bool:
+    return await asyncio.to_thread(verify_password, password_hash, password)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import asyncpg
 
 from resourcepool import clock
-from resourcepool.accounts.passwords import hash_password, validate_password
+from resourcepool.accounts.passwords import hash_password_async, validate_password
 from resourcepool.accounts.sessions import end_all_sessions
 from resourcepool.db import sql
 from resourcepool.errors import N_, Conflict, NotFound, ValidationFailed
@@ -78,8 +78,10 @@ async def create_user(
     """Create a user; without a password it can only sign in after accepting an invitation."""
     email = normalise_email(email)
     name = validate_name(name)
+    password_hash = None
     if password is not None:
         validate_password(password)
+        password_hash = await hash_password_async(password)
     if locale is not None and locale not in LANGUAGES:
         locale = None
     try:
@@ -89,7 +91,7 @@ async def create_user(
                        CASE WHEN $3::text IS NULL THEN NULL ELSE $5::timestamptz END) RETURNING id""",
             email,
             name,
-            hash_password(password) if password is not None else None,
+            password_hash,
             locale,
             clock.now(),
         )
@@ -100,10 +102,11 @@ async def create_user(
 async def set_password(user_id: int, password: str, *, keep_session: str | None = None) -> None:
     """Set a new password and end the user's other sessions (ASVS 7.4.3)."""
     validate_password(password)
+    password_hash = await hash_password_async(password)
     done = await sql.fetch_value(
         "UPDATE app_user SET password_hash = $2, password_changed_at = $3 WHERE id = $1 RETURNING id",
         user_id,
-        hash_password(password),
+        password_hash,
         clock.now(),
     )
     if done is None:

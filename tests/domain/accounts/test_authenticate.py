@@ -95,3 +95,26 @@ async def test_authenticate__hourly_ceiling_per_account(make_user):
         await authenticate(at.email, PASSWORD)
     # The oldest failure (16 + 99 × 25 s ≈ 57 min ago) leaves the hour in about 2¾ minutes.
     assert 160 <= refused.value.retry_after <= 170
+
+
+async def test_authenticate__does_not_stall_other_requests_while_hashing(make_user):
+    user = await make_user()
+    gaps: list[float] = []
+    loop = asyncio.get_running_loop()
+
+    async def ticker() -> None:
+        last = loop.time()
+        while True:
+            await asyncio.sleep(0.005)
+            now = loop.time()
+            gaps.append(now - last)
+            last = now
+
+    ticking = asyncio.create_task(ticker())
+    started = loop.time()
+    await authenticate(user.email, PASSWORD)
+    took = loop.time() - started
+    ticking.cancel()
+
+    # argon2 runs in a worker thread: the event loop keeps turning meanwhile.
+    assert max(gaps) < took * 0.5, (max(gaps), took)
