@@ -27,10 +27,16 @@ ASSET_POLICY_COLUMNS = """
 
 
 @asynccontextmanager
-async def savepoint() -> AsyncIterator[None]:
-    """A savepoint inside the current transaction: a failed statement rolls back only to here."""
+async def savepoint(needed: bool = True) -> AsyncIterator[None]:
+    """A savepoint inside the current transaction: a failed statement rolls back only to here.
+
+    With `needed=False` it does nothing (saves two round trips when the caller lets a failure
+    end the whole transaction anyway)."""
     transaction = DB.current_transaction.get()
     assert transaction is not None, "savepoint() needs an open transaction"
+    if not needed:
+        yield
+        return
     async with transaction.connection.transaction():
         yield
 
@@ -87,11 +93,19 @@ async def booker(organisation_id: int) -> Booker | None:
 
 
 async def opening_rows(asset_id: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    hours = await sql.fetch(
-        "SELECT weekday, start_minute, end_minute FROM opening_hours WHERE asset_id = $1"
-        " ORDER BY weekday, start_minute", asset_id)
-    closures = await sql.fetch(
-        "SELECT starts_at, ends_at, rrule, reason FROM closure WHERE asset_id = $1", asset_id)
+    """The asset's weekly opening hours and its closures, in one round trip."""
+    rows = await sql.fetch(
+        """SELECT 'h' AS k, weekday, start_minute, end_minute, NULL::timestamptz AS starts_at,
+                  NULL::timestamptz AS ends_at, NULL::text AS rrule
+           FROM opening_hours WHERE asset_id = $1
+           UNION ALL
+           SELECT 'c', NULL, NULL, NULL, starts_at, ends_at, rrule FROM closure WHERE asset_id = $1""",
+        asset_id)
+    hours = sorted(({"weekday": r["weekday"], "start_minute": r["start_minute"],
+                     "end_minute": r["end_minute"]} for r in rows if r["k"] == "h"),
+                   key=lambda h: (h["weekday"], h["start_minute"]))
+    closures = [{"starts_at": r["starts_at"], "ends_at": r["ends_at"], "rrule": r["rrule"]}
+                for r in rows if r["k"] == "c"]
     return hours, closures
 
 

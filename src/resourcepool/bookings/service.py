@@ -107,13 +107,14 @@ async def _clash(asset: AssetPolicy, start: datetime, end: datetime,
 
 async def _insert(identity: Identity, ctx: _Context, start: datetime, end: datetime,
                   purpose: str, quantity: int, attendees: int | None,
-                  series_id: int | None) -> int:
-    """Write one booking and its first history row; raises ExclusionViolationError on overlap."""
+                  series_id: int | None, savepoint: bool = True) -> int:
+    """Write one booking and its first history row; raises ExclusionViolationError on overlap
+    (inside a savepoint, so the transaction stays usable, unless `savepoint` is False)."""
     asset = ctx.asset
     held_from, held_until = asset.held_span(start, end)
     status = policies.initial_status(asset)
     now = clock.now()
-    async with queries.savepoint():
+    async with queries.savepoint(savepoint):
         booking_id = await sql.fetch_value(
             """INSERT INTO booking (asset_id, organisation_id, user_id, series_id, starts_at, ends_at,
                                     held_from, held_until, quantity, exclusive, purpose, attendees,
@@ -167,7 +168,11 @@ async def request_booking(
         return await _request_series(identity, asset_id, org_id, start, end, purpose, quantity,
                                      attendees, recurrence, on_conflict)
 
-    async def attempt() -> int:
+    # Alone, the request owns its transaction: an overlap ends it, and the clash is read after
+    # the rollback. Inside an outer transaction (idempotency), a savepoint keeps that one usable.
+    nested = DB.current_transaction.get() is not None
+
+    async def attempt() -> dict[str, Any]:
         async with DB.transaction():
             ctx = await _load(asset_id, org_id)
             policies.check_request(ctx.asset, ctx.booker, start, end, quantity, clock.now(),
@@ -177,19 +182,27 @@ async def request_booking(
                 raise _slot_taken(_conflicts(clash, ctx.asset.tz))
             try:
                 booking_id = await _insert(identity, ctx, start, end, purpose, quantity,
-                                           attendees, None)
+                                           attendees, None, savepoint=nested)
             except asyncpg.ExclusionViolationError:
-                # Someone committed an overlapping booking between our check and our insert.
-                held_from, held_until = ctx.asset.held_span(start, end)
-                rows = await queries.overlapping_holds(asset_id, held_from, held_until)
-                raise _slot_taken(_conflicts(rows, ctx.asset.tz)) from None
-            await _after_insert([booking_id])
-            return booking_id
+                if not nested:
+                    raise
+                raise await _taken_now(ctx.asset, start, end) from None
+            [row] = await _after_insert([booking_id])
+            return present_booking(row)
 
-    booking_id = await _retrying(attempt)
-    row = await queries.booking_row(booking_id)
-    assert row is not None
-    return present_booking(row)
+    try:
+        return await _retrying(attempt)
+    except asyncpg.ExclusionViolationError:
+        # Someone committed an overlapping booking between our check and our insert.
+        asset = await queries.asset_policy(asset_id)
+        assert asset is not None
+        raise await _taken_now(asset, start, end) from None
+
+
+async def _taken_now(asset: AssetPolicy, start: datetime, end: datetime) -> SlotUnavailable:
+    held_from, held_until = asset.held_span(start, end)
+    rows = await queries.overlapping_holds(asset.id, held_from, held_until)
+    return _slot_taken(_conflicts(rows, asset.tz))
 
 
 async def _request_series(identity: Identity, asset_id: int, org_id: int, start: datetime,
