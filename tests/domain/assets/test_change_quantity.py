@@ -87,3 +87,29 @@ async def test_retiring__is_refused_while_bookings_are_still_to_come(setup):
     with pytest.raises(Conflict):
         await service.retire_asset(identity, asset.id)
     assert await sql.fetch_value("SELECT status FROM asset WHERE id = $1", asset.id) == "active"
+
+
+async def test_quantity_change__waits_for_a_booking_in_flight_and_then_sees_it(setup):
+    """A booking being made holds the asset row; the quantity change waits and then counts it."""
+    import asyncio
+
+    from resourcepool.db.engine import DB
+
+    identity, manager, asset = setup
+    async with DB.pool.acquire() as conn:
+        transaction = conn.transaction()
+        await transaction.start()
+        # What the booking service does: lock the asset, then insert the booking.
+        await conn.execute("SELECT 1 FROM asset WHERE id = $1 FOR SHARE", asset.id)
+        await conn.execute(
+            """INSERT INTO booking (asset_id, organisation_id, user_id, starts_at, ends_at, held_from,
+                                    held_until, quantity, exclusive, purpose, status)
+               VALUES ($1, $2, $3, $4, $5, $4, $5, 3, false, 'Fest', 'confirmed')""",
+            asset.id, manager.organisation.id, manager.id, T0, T0 + timedelta(hours=2))
+        change = asyncio.create_task(service.update_asset(identity, asset.id, {"quantity": 1}))
+        await asyncio.sleep(0.3)
+        assert not change.done(), "the quantity change must wait for the booking's transaction"
+        await transaction.commit()
+    with pytest.raises(Conflict):
+        await change
+    assert await sql.fetch_value("SELECT quantity FROM asset WHERE id = $1", asset.id) == 5

@@ -142,3 +142,12 @@ async def test_pages__member_sees_no_our_assets_list(world, sign_in):
 async def test_pages__anonymous_is_sent_to_sign_in(client, world):
     response = await client.get("/our-assets")
     assert response.status_code in (302, 303) and response.headers["location"].startswith("/login")
+
+
+async def test_api__a_coordinator_sees_the_networks_assets_but_may_not_change_them(world, api_as, make_user, make_asset):
+    coordinator = await make_user(coordinator_of=world["a"].network)
+    draft = await make_asset(organisation=world["a"], status="draft")
+    api = await api_as(coordinator)
+    assert (await api.get(f"/api/v1/assets/{world['asset'].id}")).status_code == 200
+    assert (await api.get(f"/api/v1/assets/{draft.id}")).status_code == 404
+    assert (await api.patch(f"/api/v1/assets/{world['asset'].id}", json={"title": "x"})).status_code == 403
