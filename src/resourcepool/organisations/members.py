@@ -7,8 +7,7 @@ from datetime import timedelta
 
 from resourcepool import clock
 from resourcepool.accounts.identity import Identity
-from resourcepool.accounts.service import find_user_by_email, normalise_email, validate_name
-from resourcepool.organisations.people import create_person
+from resourcepool.accounts.service import create_user, find_user_by_email, normalise_email, validate_name
 from resourcepool.accounts.user_tokens import issue_user_token
 from resourcepool.db import sql
 from resourcepool.db.engine import DB
@@ -56,7 +55,7 @@ async def invite_member(identity: Identity, organisation_id: int, email: str, na
             raise NotFound(N_("No such organisation."))
         user = await find_user_by_email(email)
         new_user = user is None
-        user_id = await create_person(email, name) if user is None else user.id
+        user_id = await create_user(email, name) if user is None else user.id
         inserted = await sql.fetch_value(
             """INSERT INTO membership (user_id, organisation_id, role, created_at) VALUES ($1, $2, $3, $4)
                ON CONFLICT (user_id, organisation_id) DO NOTHING RETURNING id""",

@@ -12,8 +12,7 @@ import asyncpg
 
 from resourcepool import clock
 from resourcepool.accounts.identity import Identity
-from resourcepool.accounts.service import find_user_by_email, normalise_email, validate_name
-from resourcepool.organisations.people import create_person
+from resourcepool.accounts.service import create_user, find_user_by_email, normalise_email, validate_name
 from resourcepool.db import sql
 from resourcepool.db.engine import DB
 from resourcepool.errors import N_, Conflict, Forbidden, NotFound, ValidationFailed
@@ -199,7 +198,7 @@ async def apply_to_join(
     async with DB.transaction():
         network = await get_network_by_slug(network_slug)
         organisation_id = await _insert_organisation(details)
-        user_id = await create_person(manager_email, manager_name, password=manager_password, locale=locale)
+        user_id = await create_user(manager_email, manager_name, password=manager_password, locale=locale)
         await sql.execute(
             "INSERT INTO membership (user_id, organisation_id, role, created_at) VALUES ($1, $2, 'manager', $3)",
             user_id, organisation_id, clock.now(),
@@ -309,6 +308,6 @@ async def create_coordinator(network_slug: str, email: str, name: str, password:
     async with DB.transaction():
         network = await get_network_by_slug(network_slug)
         user = await find_user_by_email(email)
-        user_id = user.id if user else await create_person(email, name, password=password)
+        user_id = user.id if user else await create_user(email, name, password=password)
         await add_coordinator(network.slug, user_id)
     return user_id
