@@ -181,7 +181,10 @@ def _free_conditions(p: SearchParams, arg: _Sql, need: str) -> tuple[str, str, s
         AND a.quantity >= {need}
         AND NOT EXISTS (SELECT 1 FROM closure c WHERE c.asset_id = a.id AND c.rrule IS NULL
                         AND c.starts_at < {t}::timestamptz AND c.ends_at > {f}::timestamptz)
-        AND (a.quantity > 1 OR NOT EXISTS (SELECT 1 FROM booking b WHERE {hold_q1}))
+        AND (a.quantity > 1 OR a.id NOT IN (
+                 SELECT b.asset_id FROM booking b
+                 WHERE tstzrange(b.held_from, b.held_until, '[)') && tstzrange({f}::timestamptz, {t}::timestamptz, '[)')
+                   AND b.status IN ('requested', 'confirmed')))
         AND (NOT {_HAS_HOURS} OR (CASE WHEN l2.simple THEN {_COVERED} ELSE {_START_OPEN} END))"""
     needs_check = f"""(
         ({_HAS_HOURS} AND NOT l2.simple)
@@ -194,7 +197,20 @@ def _free_conditions(p: SearchParams, arg: _Sql, need: str) -> tuple[str, str, s
 def _build(identity: Identity | None, p: SearchParams) -> tuple[str, list[Any]]:
     arg = _Sql()
     orgs, networks = visibility_params(identity)
-    where = [visible_sql("a", arg(orgs), arg(networks))]
+    o_arg, n_arg = arg(orgs), arg(networks)
+    where = [visible_sql("a", o_arg, n_arg)]
+    # Candidates come from the networks the identity may browse (plus its own assets), so the
+    # plan starts from those assets instead of testing every asset of the deployment.
+    slug = f" AND n.slug = {arg(p.network)}" if p.network else ""
+    candidates = f"""
+        SELECT an.asset_id AS id FROM asset_network an
+        WHERE an.network_id IN (
+            SELECT n.id FROM network n
+            WHERE (n.public_catalogue OR n.id = ANY({n_arg}::bigint[])
+                   OR EXISTS (SELECT 1 FROM network_organisation no WHERE no.network_id = n.id
+                              AND no.status = 'verified' AND no.organisation_id = ANY({o_arg}::bigint[]))){slug})
+        UNION
+        SELECT a0.id FROM asset a0 WHERE a0.organisation_id = ANY({o_arg}::bigint[])"""
     rank = ""
     join = ""
     needs_check = "false"
@@ -232,8 +248,9 @@ def _build(identity: Identity | None, p: SearchParams) -> tuple[str, list[Any]]:
         # Without a window the catalogue lists what can be booked or will be again.
         where.append("a.status IN ('active', 'paused')")
     query = f"""
+        WITH candidate AS ({candidates})
         SELECT a.id, {needs_check} AS needs_check
-        FROM asset a JOIN organisation o ON o.id = a.organisation_id
+        FROM candidate JOIN asset a ON a.id = candidate.id JOIN organisation o ON o.id = a.organisation_id
         {join}
         WHERE {' AND '.join(where)}
         ORDER BY {rank}lower(a.title), a.id"""
