@@ -86,12 +86,18 @@ async def app(database_url: str):
 
 
 @pytest.fixture(autouse=True)
-async def clean_database(request) -> AsyncIterator[None]:
-    """Every test outside tests/unit starts from empty tables (schema kept)."""
+def clean_database(request) -> None:
+    """Every test outside tests/unit starts from empty tables (schema kept).
+
+    A plain fixture, so the async ones it pulls in are set up outside any running loop.
+    """
     if "unit" in request.node.path.parts:
-        yield
         return
-    request.getfixturevalue("app")
+    request.getfixturevalue("_empty_tables")
+
+
+@pytest.fixture
+async def _empty_tables(app) -> AsyncIterator[None]:
     from resourcepool import clock
     from resourcepool.db import sql
 

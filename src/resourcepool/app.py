@@ -17,6 +17,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 from resourcepool import __version__
+from resourcepool.db.embedded import stop_embedded
 from resourcepool.db.lifecycle import close_database, open_database
 from resourcepool.paths import static_dir
 from resourcepool.settings import Settings, get_settings
@@ -50,6 +51,9 @@ def create_app(settings: Settings | None = None, *, background: bool = True) -> 
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             await close_database()
+            if settings.database_url is None:
+                # uvicorn re-raises SIGTERM after shutdown, so atexit hooks never run: stop here.
+                stop_embedded(settings.pg_dir)
 
     api = Router(path="/api/v1", route_handlers=API)
     return Litestar(
