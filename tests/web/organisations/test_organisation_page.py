@@ -90,3 +90,16 @@ async def test_page_in_english(make_organisation, make_user, sign_in):
     member = await make_user(organisation=org, locale="en")
     page = await (await sign_in(member)).get(f"/organisations/{org.id}")
     assert "Waiting for verification" in page.text
+
+
+async def test_my_organisations__lists_several_with_their_status(make_network, make_organisation, make_user, sign_in):
+    network = await make_network()
+    first = await make_organisation(network=network, name="Erster Verein")
+    second = await make_organisation(network=network, status="pending", name="Zweiter Verein")
+    person = await make_user(organisation=first)
+    await sql.execute("INSERT INTO membership (user_id, organisation_id, role) VALUES ($1, $2, 'manager')",
+                      person.id, second.id)
+    page = await (await sign_in(person)).get("/organisations")
+    assert page.status_code == 200
+    assert "Erster Verein" in page.text and "Zweiter Verein" in page.text
+    assert "Warten auf Bestätigung" in page.text

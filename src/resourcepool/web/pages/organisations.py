@@ -34,7 +34,8 @@ def _see(target: str) -> Redirect:
 
 async def _organisation_page(request: Request, organisation_id: int, *, invite: FormState | None = None,
                              details: FormState | None = None, apply: FormState | None = None,
-                             flash: dict[str, str] | None = None, status: int = 200) -> Template:
+                             flash: dict[str, str] | None = None, status: int = 200,
+                             invite_url: str | None = None) -> Template:
     identity = require_identity(request)
     view = await queries.get_organisation(identity, organisation_id)
     members = await queries.list_members(identity, organisation_id) if view.private else []
@@ -51,7 +52,7 @@ async def _organisation_page(request: Request, organisation_id: int, *, invite: 
         "organisation": view, "members": members, "flash": flash,
         "invite": invite or FormState(values={"invite_role": "member"}), "details": details,
         "apply": apply or FormState(), "other_networks": networks,
-        "is_manager": view.my_role == "manager",
+        "is_manager": view.my_role == "manager", "invite_url": invite_url,
     })
 
 
@@ -104,14 +105,13 @@ class OrganisationPages(Controller):
             key = f"invite_{exc.field}" if exc.field in ("email", "name", "role") else "_form"
             form.errors[key] = i18n.translate(exc.message, exc.params)
             return await _organisation_page(request, organisation_id, invite=form, status=422)
+        name = form.values["invite_name"].strip()
         if invitation.invite_url:
-            message = i18n.translate(
-                N_("%(name)s has been invited by email. You can also pass on the link yourself: %(url)s"),
-                {"name": form.values["invite_name"].strip(), "url": invitation.invite_url})
+            message = i18n.translate(N_("%(name)s has been invited by email."), {"name": name})
         else:
-            message = i18n.translate(N_("%(name)s already had an account and has been added."),
-                                     {"name": form.values["invite_name"].strip()})
-        return await _organisation_page(request, organisation_id, flash={"kind": "ok", "message": message})
+            message = i18n.translate(N_("%(name)s already had an account and has been added."), {"name": name})
+        return await _organisation_page(request, organisation_id, flash={"kind": "ok", "message": message},
+                                        invite_url=invitation.invite_url)
 
     @post("/{organisation_id:int}/members/{user_id:int}/role", name="organisation_member_role")
     async def change_role(self, request: Request, organisation_id: Id, user_id: Id) -> Template | Redirect:
