@@ -67,7 +67,7 @@ class CatalogueApi(Controller):
         "Filters: kind, q (full text, German and English), network (slug), district, sector (the "
         "owner's), min_capacity, min_quantity, accessible (comma-separated features, all required), "
         "free_from + free_to (free for the whole window, at most 31 days). Times without an offset "
-        "are read in the network timezone."))
+        "are read in the default timezone (RESOURCEPOOL_TIMEZONE, Europe/Berlin)."))
     async def search(
         self,
         request: Request,
