@@ -1,5 +1,5 @@
 """Apply to join → the manager sees the waiting notice → the coordinator verifies → the manager
-signs in again and switches to English. Screenshots of each page go to screenshots/."""
+reloads, switches to English and invites a member. Screenshots of each page go to screenshots/."""
 
 import pytest
 
@@ -73,6 +73,15 @@ async def test_apply_verify_sign_in_and_switch_to_english(page, browser, live_se
     main = await manager_page.inner_text("main")
     assert "Verified" in main and "Invite a member" in main
     await screenshot(manager_page, "organisation-en")
+
+    # 5. The manager invites a member and gets the link to pass on.
+    await manager_page.fill("#f-invite_name", "Sabine Yilmaz")
+    await manager_page.fill("#f-invite_email", "sabine@repaircafe.example")
+    async with manager_page.expect_navigation():
+        await manager_page.click("form.invite-form button[type=submit]")
+    assert "/invitations/" in await manager_page.input_value("#invite-url")
+    assert "Sabine Yilmaz" in await manager_page.inner_text("#members")
+    await screenshot(manager_page, "organisation-invited-en")
 
     await manager.close()
     await coordinator.close()
