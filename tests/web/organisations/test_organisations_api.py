@@ -66,3 +66,16 @@ async def test_networks__are_listed(make_network, client):
     assert response.status_code == 200
     assert response.json()["items"][0]["slug"] == "herten"
     assert response.json()["total"] == 1
+
+
+async def test_list__filters_by_network_and_by_mine(make_network, make_organisation, make_user, api_as):
+    herten, westerholt = await make_network(slug="herten"), await make_network(slug="westerholt")
+    mine = await make_organisation(network=herten, name="Meiner")
+    await make_organisation(network=herten, name="Anderer")
+    await make_organisation(network=westerholt, name="Westerholter")
+    api = await api_as(await make_user(organisation=mine))
+    by_network = (await api.get("/api/v1/organisations?network=westerholt")).json()
+    assert [o["name"] for o in by_network["items"]] == ["Westerholter"]
+    own = (await api.get("/api/v1/organisations?mine=true")).json()
+    assert [(o["name"], o["my_role"]) for o in own["items"]] == [("Meiner", "member")]
+    assert own["total"] == 1
