@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 from resourcepool.errors import N_, PolicyViolation, ValidationFailed
 
 MAX_PURPOSE = 500
+# Far outside any booking horizon; keeps date arithmetic away from datetime's limits.
+MIN_YEAR, MAX_YEAR = 2000, 2200
 MAX_ATTENDEES = 100000
 
 # The opening check answers "opening_hours" or "closure" when the span is not bookable, else None.
@@ -67,6 +69,10 @@ def check_input(start: datetime, end: datetime, quantity: int, purpose: str,
     """Shape of the request itself, independent of the asset."""
     if start.tzinfo is None or end.tzinfo is None:
         raise ValidationFailed(N_("Times need a timezone offset."), field="start")
+    for moment, name in ((start, "start"), (end, "end")):
+        if not MIN_YEAR <= moment.year <= MAX_YEAR:
+            raise ValidationFailed(N_("Please enter a date between the years %(low)s and %(high)s."),
+                                   field=name, low=MIN_YEAR, high=MAX_YEAR)
     if end <= start:
         raise ValidationFailed(N_("The end must be after the start."), field="end")
     if quantity < 1:

@@ -110,6 +110,8 @@ def parse_rule(text: str, tz: ZoneInfo) -> Rule:
                 moment = datetime.strptime(match.group(1), "%Y%m%d").replace(hour=23, minute=59, second=59)
         except ValueError:
             raise _bad() from None
+        if not 2000 <= moment.year <= 2200:
+            raise _bad()
         if match.group(4):  # UTC → wall clock of the asset's zone
             moment = moment.replace(tzinfo=timezone.utc).astimezone(tz).replace(tzinfo=None)
         until_local = moment

@@ -98,7 +98,7 @@ def test_beyond_the_horizon__is_refused():
     "FREQ=WEEKLY;BYDAY=XX;COUNT=2", "FREQ=WEEKLY;BYDAY=1MO;COUNT=2", "FREQ=WEEKLY;COUNT=abc",
     "FREQ=WEEKLY;COUNT=0", "FREQ=WEEKLY;INTERVAL=0;COUNT=2", "FREQ=WEEKLY;BYSETPOS=1;COUNT=2",
     "FREQ=WEEKLY;UNTIL=2027-01-01", "FREQ=WEEKLY;UNTIL=20271301", "garbage", "FREQ=MINUTELY;COUNT=5",
-    "FREQ=WEEKLY;COUNT=2;COUNT=3",
+    "FREQ=WEEKLY;COUNT=2;COUNT=3", "FREQ=WEEKLY;UNTIL=99991231T235959Z", "FREQ=WEEKLY;UNTIL=00010101",
 ])
 def test_unsupported_or_malformed_rules__are_refused(rule):
     with pytest.raises(ValidationFailed):

@@ -108,6 +108,9 @@ BAD = {
     "min duration": ({"end": "START+10m"}, 422),
     "off the slot grid": ({"start": "START+7m"}, 422),
     "too long idempotency key": ({"_key": "k" * 300}, 422),
+    "year 1": ({"start": "0001-01-01T00:00:00+00:00", "end": "0001-01-01T01:00:00+00:00"}, 422),
+    "year 9999": ({"start": "9999-12-31T22:00:00+00:00", "end": "9999-12-31T23:00:00+00:00"}, 422),
+    "until the end of time": ({"recurrence": "FREQ=DAILY;UNTIL=99991231T235959Z"}, 422),
 }
 
 
@@ -169,3 +172,26 @@ async def test_list_mine_and_incoming_with_filters(booked_world, make_booking, a
         assert 400 <= response.status_code < 500, bad
     # Times carry the asset's offset.
     assert mine["items"][0]["start"].endswith(("+01:00", "+02:00"))
+
+
+async def test_a_retried_transition_with_the_same_key__happens_once(booked_world, make_booking, api_as):
+    world = await booked_world()
+    booking = await make_booking(asset=world["asset"], organisation=world["booker_org"],
+                                 user=world["booker"], status="requested")
+    manager = await api_as(world["manager"])
+    headers = {"Idempotency-Key": "approve-1"}
+    first = await manager.post(f"/api/v1/bookings/{booking.id}/approve", headers=headers)
+    again = await manager.post(f"/api/v1/bookings/{booking.id}/approve", headers=headers)
+    assert first.status_code == again.status_code == 200 and first.json() == again.json()
+    without = await manager.post(f"/api/v1/bookings/{booking.id}/approve")
+    assert without.status_code == 409 and without.json()["code"] == "invalid_state"
+    assert await sql.fetch_value(
+        "SELECT count(*) FROM booking_event WHERE booking_id = $1 AND to_status = 'confirmed'", booking.id) == 1
+
+
+async def test_the_booking_api_is_in_the_openapi_document(client):
+    paths = (await client.get("/schema/openapi.json")).json()["paths"]
+    for path in ("/api/v1/bookings", "/api/v1/bookings/{booking_id}", "/api/v1/bookings/{booking_id}/cancel",
+                 "/api/v1/bookings/{booking_id}/approve", "/api/v1/bookings/{booking_id}/decline",
+                 "/api/v1/bookings/{booking_id}/no-show"):
+        assert path in paths

@@ -62,7 +62,9 @@ def _parse_instant(text: str | None) -> datetime | None:
         value = datetime.fromisoformat(text.replace(" ", "+").replace("Z", "+00:00"))
     except ValueError:
         return None
-    return value if value.tzinfo else None
+    if value.tzinfo is None or not 2000 <= value.year <= 2200:
+        return None
+    return value
 
 
 def _int(value: str | None, field: str, default: int | None = None) -> int | None:
@@ -80,6 +82,8 @@ def _int(value: str | None, field: str, default: int | None = None) -> int | Non
 def _local(day: str, clock_time: str, tz: ZoneInfo, field: str) -> datetime:
     try:
         naive = datetime.combine(date.fromisoformat(day), time.fromisoformat(clock_time))
+        if not 2000 <= naive.year <= 2200:
+            raise ValueError(day)
     except ValueError:
         raise ValidationFailed(N_("Please enter a valid date and time."), field=field) from None
     return recurrence.localise(naive, tz)
