@@ -60,7 +60,8 @@ async def check_login_allowed(key: str, ip: str) -> None:
     wait = max((w for w in waits if w is not None), default=None)
     if wait is not None:
         raise RateLimited(
-            N_("Too many failed sign-in attempts. Please try again in %(minutes)s minutes."),
+            # "min" reads right for 1 and for 15 in both languages (no plural forms in domain errors).
+            N_("Too many failed sign-in attempts. Please try again in %(minutes)s min."),
             retry_after=wait,
             minutes=max(1, math.ceil(wait / 60)),
         )
