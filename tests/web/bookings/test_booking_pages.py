@@ -118,3 +118,22 @@ async def test_pages_need_a_sign_in(client):
     for path in ("/bookings", "/bookings/new?asset_id=1", "/incoming", "/bookings/1"):
         response = await client.get(path)
         assert response.status_code in (302, 303, 307) and "/login" in response.headers["location"]
+
+
+async def test_a_rule_about_a_field_the_form_does_not_show__appears_at_the_top(booked_world, sign_in):
+    world = await booked_world(allowed_sectors=["municipality"])
+    page = await sign_in(world["booker"])
+    response = await post_form(page, "/bookings/new", _form(world["asset"].id, tomorrow_at(10), tomorrow_at(12)))
+    assert response.status_code == 422
+    assert 'class="notice notice-error" role="alert"' in response.text
+
+
+async def test_the_form_in_english(booked_world, sign_in):
+    world = await booked_world()
+    page = await sign_in(world["booker"])
+    page.cookies.set("rp_lang", "en")
+    response = await page.get("/bookings/new", params={"asset_id": world["asset"].id})
+    assert "Purpose" in response.text and "Book now" in response.text
+    page.cookies.set("rp_lang", "de")
+    response = await page.get("/bookings/new", params={"asset_id": world["asset"].id})
+    assert "Zweck" in response.text and "Jetzt buchen" in response.text

@@ -107,6 +107,18 @@ def _form_values(asset: dict[str, Any], start: datetime | None, end: datetime | 
             "repeat_until": (start.date() + timedelta(weeks=8)).isoformat()}
 
 
+def _shown_fields(asset: dict[str, Any], identity: Identity) -> set[str]:
+    """The inputs the form shows (an error for any other field goes to the top of the form)."""
+    shown = {"date", "start_time", "end_date", "end_time", "purpose", "repeat_until"}
+    if asset["kind"] == "room":
+        shown.add("attendees")
+    if asset["quantity"] > 1:
+        shown.add("quantity")
+    if len(identity.roles) > 1:
+        shown.add("organisation_id")
+    return shown
+
+
 class BookingPages(Controller):
     guards = [login_required]
 
@@ -161,6 +173,8 @@ class BookingPages(Controller):
                 on_conflict=data.get("on_conflict") or "fail")
         except DomainError as exc:
             field = FIELD_MAP.get(exc.field or "_form", exc.field or "_form")
+            if field not in _shown_fields(asset, identity):
+                field = "_form"  # e.g. a sector rule for a user with one organisation
             form.errors[field] = i18n.translate(exc.message, exc.params)
             conflicts = exc.params.get("conflicts") if isinstance(exc, SlotUnavailable) else None
             status = 409 if isinstance(exc, SlotUnavailable) else 422
