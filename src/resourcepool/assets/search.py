@@ -81,9 +81,15 @@ class SearchResult:
     params: SearchParams = field(default_factory=SearchParams)
 
 
+MAX_NUMBER = 10_000_000
+
+
 def _nonnegative(name: str, value: int | None, low: int = 0) -> None:
     if value is not None and value < low:
         raise ValidationFailed(N_("Enter a number of at least %(low)s."), field=name, low=low)
+    if value is not None and value > MAX_NUMBER:
+        raise ValidationFailed(N_("Enter a number from %(low)s to %(high)s."), field=name, low=low,
+                               high=MAX_NUMBER)
 
 
 def check_params(p: SearchParams) -> SearchParams:
