@@ -61,3 +61,14 @@ async def test_landing_page__shows_public_networks_with_their_figures(client, ma
     response = await client.get("/")
     assert "Quartiersnetz Herten-Mitte" in response.text
     assert "Geschlossenes Netz" not in response.text
+
+
+async def test_landing_page__tells_members_of_a_pending_organisation_they_wait_for_verification(
+    make_network, make_organisation, make_user, sign_in
+):
+    network = await make_network(name="Quartiersnetz Herten-Mitte")
+    pending = await make_organisation(network=network, status="pending", name="Seniorenbeirat")
+    member = await make_user(organisation=pending, role="manager")
+    page = await (await sign_in(member)).get("/")
+    assert "Seniorenbeirat" in page.text
+    assert "waiting-notice" in page.text

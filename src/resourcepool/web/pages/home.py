@@ -6,6 +6,7 @@ from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
 from resourcepool.accounts.service import set_user_language
+from resourcepool.organisations.queries import waiting_for_verification
 from resourcepool.stats.service import get_landing_headlines
 from resourcepool.web import i18n
 from resourcepool.web.auth import LANGUAGE_COOKIE, current_identity
@@ -16,8 +17,10 @@ from resourcepool.web.pages.common import safe_next
 class HomePages(Controller):
     @get("/", name="home")
     async def landing(self, request: Request) -> Template:
-        headlines = await get_landing_headlines(current_identity(request))
-        return Template("home/landing.html", context={"headlines": headlines})
+        identity = current_identity(request)
+        headlines = await get_landing_headlines(identity)
+        waiting = await waiting_for_verification(identity.user_id) if identity else []
+        return Template("home/landing.html", context={"headlines": headlines, "waiting": waiting})
 
     @post("/language", name="language")
     async def switch_language(self, request: Request) -> Redirect:
