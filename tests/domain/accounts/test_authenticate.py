@@ -64,37 +64,39 @@ async def test_authenticate__parallel_guesses_cannot_slip_past_the_limit(make_us
 
 async def test_authenticate__retry_after_counts_down_to_the_oldest_relevant_failure(make_user):
     user = await make_user()
+    t0 = clock.now()
     for minute in range(5):
-        with pytest.raises(NotAuthenticated):
-            await authenticate(user.email, "wrong-password-1")
-        clock.travel(timedelta(minutes=1))
-    # now = t0 + 5 min; the first failure (t0) ages out at t0 + 15 min
-    with pytest.raises(RateLimited) as refused:
+        with clock.frozen_at(t0 + timedelta(minutes=minute)):
+            with pytest.raises(NotAuthenticated):
+                await authenticate(user.email, "wrong-password-1")
+    # At t0 + 5 min the first failure (t0) still counts; it ages out at t0 + 15 min.
+    with clock.frozen_at(t0 + timedelta(minutes=5)), pytest.raises(RateLimited) as refused:
         await authenticate(user.email, PASSWORD)
-    assert 599 <= refused.value.retry_after <= 601
+    assert refused.value.retry_after == 600
     assert refused.value.params["minutes"] == 10
 
 
-async def _old_failures(key: str, count: int) -> None:
-    """Failures 16 to about 57 minutes ago: none in the short window, all in the last hour."""
+async def _old_failures(key: str, count: int, now) -> None:
+    """Failures 16 to about 57 minutes before `now`: none in the short window, all in the hour."""
     await sql.execute(
         """INSERT INTO login_attempt (email_key, ip, attempted_at, succeeded)
            SELECT $1, '192.0.2.' || (g % 200), $2::timestamptz - interval '16 minutes' - g * interval '25 seconds', false
            FROM generate_series(0, $3 - 1) g""",
-        key, clock.now(), count,
+        key, now, count,
     )
 
 
 async def test_authenticate__hourly_ceiling_per_account(make_user):
     below, at = await make_user(), await make_user()
-    await _old_failures(below.email.lower(), HOURLY_CEILING - 1)
-    await _old_failures(at.email.lower(), HOURLY_CEILING)
+    now = clock.now()
+    await _old_failures(below.email.lower(), HOURLY_CEILING - 1, now)
+    await _old_failures(at.email.lower(), HOURLY_CEILING, now)
 
     assert await authenticate(below.email, PASSWORD) == below.id
-    with pytest.raises(RateLimited) as refused:
+    with clock.frozen_at(now), pytest.raises(RateLimited) as refused:
         await authenticate(at.email, PASSWORD)
-    # The oldest failure (16 + 99 × 25 s ≈ 57 min ago) leaves the hour in about 2¾ minutes.
-    assert 160 <= refused.value.retry_after <= 170
+    # The oldest failure, 16 min + 99 × 25 s = 57 min 15 s ago, leaves the hour in 2 min 45 s.
+    assert refused.value.retry_after == 165
 
 
 async def test_authenticate__does_not_stall_other_requests_while_hashing(make_user):
