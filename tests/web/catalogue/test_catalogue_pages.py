@@ -133,3 +133,16 @@ async def test_catalogue__pages_through_many_results_keeping_the_filters(world, 
     assert 'href="/catalogue?min_capacity=25&amp;page=2"' in first.text
     second = await world["client"].get("/catalogue?min_capacity=25&page=2")
     assert texts(second.text) == ["Raum 11", "Raum 12", "Raum 13"]  # 15 in all, by title
+
+
+async def test_asset_page__the_missing_march_hour_is_marked_not_offered(world, make_asset):
+    always = await make_asset(organisation=world["owner"], title="Lastenrad", kind="vehicle")
+    with clock.frozen_at(datetime(2026, 3, 1, tzinfo=BERLIN)):
+        response = await world["client"].get(f"/assets/{always.id}?week=2026-03-29")
+    html = response.text
+    rows = re.findall(r'<th scope="row">(\d\d:\d\d)</th>', html)
+    assert rows[0] == "00:00" and rows[-1] == "23:00"  # always open: whole days in hours
+    two = re.findall(r"<tr>\s*<th scope=\"row\">02:00</th>(.*?)</tr>", html, re.S)[0]
+    assert re.findall(r'<td class="cal-(\w+)"', two) == ["free"] * 6 + ["none"]
+    three = re.findall(r"<tr>\s*<th scope=\"row\">03:00</th>(.*?)</tr>", html, re.S)[0]
+    assert "start=2026-03-29T03%3A00%3A00%2B02%3A00" in unescape(three)
