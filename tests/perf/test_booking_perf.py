@@ -10,6 +10,8 @@ PERF_ASSETS assets and PERF_BOOKINGS bookings first (default 10,000 / 1,000,000,
   1-hour slots of always-open single-unit assets (so every request runs the whole path:
   token, identity, policies, opening hours, pre-check, asset lock, INSERT with the exclusion
   constraint, history row, outbox email, commit);
+- in-process: the same number of tasks calling `request_booking` directly (no HTTP, no token
+  lookup), to show how the time splits between the web layer and the booking domain;
 - bare INSERT: the same number of connections each committing single-row INSERTs into
   `booking` (constraint and indexes in place), PERF_REQUESTS in all.
 Figures go to stdout and tests/perf/results/bookings.txt, with the ratio of the two.
@@ -18,6 +20,7 @@ Figures go to stdout and tests/perf/results/bookings.txt, with the ratio of the 
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import random
 import socket
@@ -34,6 +37,9 @@ import pytest
 
 from resourcepool import clock
 from resourcepool.accounts.api_tokens import create_api_token
+from resourcepool.accounts.identity import load_identity
+from resourcepool.bookings.service import request_booking
+from resourcepool.errors import SlotUnavailable
 from resourcepool.assets.generate import generate
 from resourcepool.db import sql
 
@@ -154,7 +160,30 @@ async def _bare_run(dsn: str, rows: list[tuple]) -> dict:
     return {"wall": time.perf_counter() - t0, "latencies": latencies, "errors": errors}
 
 
+async def _service_run(identities: list, slots: list[tuple[int, datetime]]) -> dict:
+    """request_booking called in-process (no HTTP, no token check): the domain's own cost."""
+    latencies: list[float] = []
+    conflicts = 0
+    queue = list(slots)
+
+    async def worker(identity) -> None:
+        nonlocal conflicts
+        while queue:
+            asset_id, start = queue.pop()
+            t0 = time.perf_counter()
+            try:
+                await request_booking(identity, asset_id, start, start + timedelta(hours=1), "Benchmark")
+            except SlotUnavailable:
+                conflicts += 1
+            latencies.append((time.perf_counter() - t0) * 1000)
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(worker(i) for i in identities))
+    return {"wall": time.perf_counter() - t0, "latencies": latencies, "conflicts": conflicts}
+
+
 async def test_booking_creation_benchmark(app, database_url):
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one log line per request would skew it
     lines = [f"booking benchmark — {ASSETS:,} assets, {BOOKINGS:,} bookings, {CLIENTS} concurrent "
              f"clients, {REQUESTS:,} requests", f"run at {datetime.now(UTC):%Y-%m-%d %H:%M UTC}, "
              f"{os.cpu_count()} CPUs, app and PostgreSQL on the same machine", ""]
@@ -188,6 +217,10 @@ async def test_booking_creation_benchmark(app, database_url):
     api_slots = [s for s in candidates
                  if (s[0], int(s[1].timestamp() // 3600)) not in held
                  and (s[0], int(s[1].timestamp() // 3600) + 1) not in held][:REQUESTS + CLIENTS * 5]
+    taken = {(a, int(t.timestamp() // 3600)) for a, t in api_slots}
+    service_slots = [s for s in _slots(assets, REQUESTS * 2, 30, 300, seed=3)
+                     if (s[0], int(s[1].timestamp() // 3600)) not in held | taken
+                     and (s[0], int(s[1].timestamp() // 3600) + 1) not in held][:REQUESTS]
     bare_rows = [(a, users[0]["organisation_id"], users[0]["user_id"], start, start + timedelta(hours=1))
                  for a, start in _slots(assets, REQUESTS, 400, 300, seed=2)]
 
@@ -198,21 +231,29 @@ async def test_booking_creation_benchmark(app, database_url):
     finally:
         proc.terminate()
         proc.wait(10)
+    identities = [await load_identity(u["user_id"]) for u in users]
+    service = await _service_run(identities, service_slots)
     bare = await _bare_run(database_url, bare_rows)
 
     api_ok = api["codes"].get(201, 0)
     api_tps = api_ok / api["wall"]
     bare_tps = (len(bare_rows) - bare["errors"]) / bare["wall"]
+    service_tps = (len(service_slots) - service["conflicts"]) / service["wall"]
+    slat = service["latencies"]
     lat = api["latencies"]
     blat = bare["latencies"]
     lines += [
         f"{'':<34} {'per s':>9} {'median ms':>10} {'p95 ms':>8} {'p99 ms':>8}",
         f"{'POST /api/v1/bookings (HTTP)':<34} {api_tps:>9.1f} {statistics.median(lat):>10.2f} "
         f"{_percentile(lat, .95):>8.2f} {_percentile(lat, .99):>8.2f}",
+        f"{'request_booking() in-process':<34} {service_tps:>9.1f} {statistics.median(slat):>10.2f} "
+        f"{_percentile(slat, .95):>8.2f} {_percentile(slat, .99):>8.2f}",
         f"{'bare INSERT (1 row per commit)':<34} {bare_tps:>9.1f} {statistics.median(blat):>10.2f} "
         f"{_percentile(blat, .95):>8.2f} {_percentile(blat, .99):>8.2f}",
         "",
-        f"API status codes: {dict(sorted(api['codes'].items()))}; bare INSERT conflicts: {bare['errors']}",
+        f"API status codes: {dict(sorted(api['codes'].items()))}; in-process conflicts: "
+        f"{service['conflicts']}; bare INSERT conflicts: {bare['errors']}",
+        f"ratio in-process request_booking / bare INSERT: {service_tps / bare_tps:.3f}",
         f"ratio API / bare INSERT throughput: {api_tps / bare_tps:.3f} "
         f"(the API does {bare_tps / api_tps:.1f}× the work per booking)",
         f"bookings before: {before:,}; after: {await sql.fetch_value('SELECT count(*) FROM booking'):,}",
@@ -224,7 +265,7 @@ async def test_booking_creation_benchmark(app, database_url):
              AND tstzrange(a.held_from, a.held_until) && tstzrange(b.held_from, b.held_until)""",
         assets[:200])
     lines.append(f"overlapping holds among the first 200 benchmark assets: {overlaps}")
-    print("\n".join(lines[-9:]), flush=True)
+    print("\n".join(lines[-11:]), flush=True)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text("\n".join(lines) + "\n")
     assert overlaps == 0
