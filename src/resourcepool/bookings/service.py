@@ -219,8 +219,10 @@ async def _request_series(identity: Identity, asset_id: int, org_id: int, start:
             policies.check_who(asset, ctx.booker)
             # Rules that do not depend on the date are checked once, on the first occurrence,
             # so a too-long booking is refused as such and not as "every date clashes".
-            policies.check_when(asset, occurrences[0].start, occurrences[0].end, quantity,
-                                min(now, occurrences[0].start))
+            if start < now:
+                raise PolicyViolation(N_("The start lies in the past."), field="start",
+                                      rule="start_in_past")
+            policies.check_shape(asset, occurrences[0].start, occurrences[0].end, quantity)
             series_id = await sql.fetch_value(
                 """INSERT INTO booking_series (asset_id, organisation_id, user_id, rrule, timezone,
                                                first_start, created_at)

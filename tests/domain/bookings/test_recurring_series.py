@@ -83,3 +83,17 @@ async def test_a_huge_rule__is_refused_and_nothing_is_written(booked_world):
     with pytest.raises(ValidationFailed):
         await _series(who, world["asset"].id, rule="FREQ=WEEKLY")
     assert await sql.fetch_value("SELECT count(*) FROM booking") == 0
+
+
+async def test_a_series_starting_in_the_past_or_too_long__is_refused_as_such(booked_world):
+    world = await booked_world(max_duration_minutes=60)
+    who = await load_identity(world["booker"].id)
+    with pytest.raises(PolicyViolation) as info:
+        await _series(who, world["asset"].id)  # 2 hours each, 60 minutes allowed
+    assert info.value.params["rule"] == "max_duration"
+    with clock.frozen_at(FIRST + timedelta(days=1)):
+        with pytest.raises(PolicyViolation) as info:
+            await request_booking(who, world["asset"].id, FIRST, FIRST + timedelta(hours=1), "x",
+                                  recurrence="FREQ=WEEKLY;COUNT=3")
+    assert info.value.params["rule"] == "start_in_past"
+    assert await sql.fetch_value("SELECT count(*) FROM booking_series") == 0
