@@ -42,6 +42,7 @@ class Settings:
     session_idle_minutes: int
     session_absolute_hours: int
     login_max_failures: int
+    login_max_failures_per_ip: int
     login_window_minutes: int
     smtp_host: str | None
     smtp_port: int
@@ -89,6 +90,8 @@ def load_settings() -> Settings:
         session_idle_minutes=_int("RESOURCEPOOL_SESSION_IDLE_MINUTES", 30),
         session_absolute_hours=_int("RESOURCEPOOL_SESSION_ABSOLUTE_HOURS", 12),
         login_max_failures=_int("RESOURCEPOOL_LOGIN_MAX_FAILURES", 5),
+        # Higher per address: an office behind one address must survive its staff's typos.
+        login_max_failures_per_ip=_int("RESOURCEPOOL_LOGIN_MAX_FAILURES_PER_IP", 20),
         login_window_minutes=_int("RESOURCEPOOL_LOGIN_WINDOW_MINUTES", 15),
         smtp_host=os.environ.get("RESOURCEPOOL_SMTP_HOST") or None,
         smtp_port=_int("RESOURCEPOOL_SMTP_PORT", 587),

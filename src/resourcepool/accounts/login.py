@@ -56,7 +56,7 @@ async def check_login_allowed(key: str, ip: str) -> None:
         await _retry_after("email_key", key, HOURLY_CEILING, timedelta(hours=1), now),
     ]
     if ip:
-        waits.append(await _retry_after("ip", ip, settings.login_max_failures, window, now))
+        waits.append(await _retry_after("ip", ip, settings.login_max_failures_per_ip, window, now))
     wait = max((w for w in waits if w is not None), default=None)
     if wait is not None:
         raise RateLimited(

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from resourcepool import clock
 from resourcepool.db import sql
+from resourcepool.settings import get_settings
 from tests.fixtures.platform import PASSWORD
 from tests.web.accounts.support import sign_in_with_form
 
@@ -44,7 +45,7 @@ async def test_login_form__works_again_when_the_window_has_passed(client, make_u
 
 
 async def test_login__limit_counts_per_address_across_accounts(new_client, make_user):
-    victims = [await make_user() for _ in range(5)]
+    victims = [await make_user() for _ in range(get_settings().login_max_failures_per_ip)]
     attacker = new_client("203.0.113.9")
     for victim in victims:
         await _fail(attacker, victim.email, 1)
