@@ -1,0 +1,56 @@
+"""Pure checks shared by every domain: supported dates and storable text.
+
+PostgreSQL refuses NUL in text (asyncpg raises CharacterNotInRepertoireError, a 500 if it
+reaches the driver) and datetime arithmetic overflows near year 1 and 9999. Checking both at
+the edge of each use case gives the user a message for the field instead.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, datetime
+from typing import Any
+
+from resourcepool.errors import N_, ValidationFailed
+
+# Far outside any booking horizon; keeps date arithmetic away from datetime's limits.
+MIN_YEAR, MAX_YEAR = 2000, 2200
+
+# Line breaks and tabs are fine in longer texts; every other control character is refused.
+_MULTILINE_OK = {"\n", "\r", "\t"}
+
+
+def check_year(moment: date | datetime, field: str) -> None:
+    """Refuse dates outside MIN_YEAR..MAX_YEAR with a message for `field`."""
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        raise ValidationFailed(N_("Please enter a date between the years %(low)s and %(high)s."),
+                               field=field, low=MIN_YEAR, high=MAX_YEAR)
+
+
+def has_control_characters(value: str, *, multiline: bool = False) -> bool:
+    """True when `value` holds NUL or another control character (line breaks allowed if
+    `multiline`)."""
+    for char in value:
+        if unicodedata.category(char) == "Cc" and not (multiline and char in _MULTILINE_OK):
+            return True
+    return False
+
+
+def clean_text(value: Any, field: str, *, max_length: int, required: bool = False,
+               multiline: bool = False) -> str:
+    """`value` stripped, or ValidationFailed naming `field`: not text, control characters,
+    too long, or empty when `required`."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ValidationFailed(N_("Enter text."), field=field)
+    value = value.strip()
+    if has_control_characters(value, multiline=multiline):
+        raise ValidationFailed(N_("This text contains characters that are not allowed."),
+                               field=field)
+    if len(value) > max_length:
+        raise ValidationFailed(N_("At most %(limit)s characters, please."), field=field,
+                               limit=max_length)
+    if required and not value:
+        raise ValidationFailed(N_("Please fill in this field."), field=field)
+    return value
