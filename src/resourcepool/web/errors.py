@@ -7,8 +7,10 @@ Bad input is always a 4xx with a stable `code`; anything unexpected is logged an
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import Any
 
+import asyncpg
 from litestar import MediaType, Request, Response
 from litestar.exceptions import (
     HTTPException,
@@ -143,6 +145,13 @@ def _language_without_identity(request: Request) -> None:
         )
 
 
+# Litestar's own details for these are bare English status phrases; say it in the user's words.
+ROUTING_DETAILS = {
+    404: errors.N_("There is no page at this address."),
+    405: errors.N_("This address does not accept this kind of request."),
+}
+
+
 def http_exception_handler(request: Request, exc: HTTPException) -> Response:
     status = exc.status_code
     _language_without_identity(request)
@@ -150,6 +159,8 @@ def http_exception_handler(request: Request, exc: HTTPException) -> Response:
         detail, items = _validation_detail(exc)
     elif status >= 500:
         detail, items = i18n.gettext("Something went wrong on our side."), []
+    elif status in ROUTING_DETAILS and exc.detail in ("", HTTPStatus(status).phrase):
+        detail, items = i18n.gettext(ROUTING_DETAILS[status]), []
     else:
         detail, items = str(exc.detail)[:300], []
     if isinstance(exc, PermissionDeniedException) and "CSRF" in str(exc.detail):
@@ -165,6 +176,31 @@ def http_exception_handler(request: Request, exc: HTTPException) -> Response:
     return error_page(request, status, detail, exc.headers)
 
 
+def bad_value_handler(request: Request, exc: Exception) -> Response:
+    """Last line of defence for input the use case did not check: PostgreSQL refused a value
+    (NUL in text, a date or number out of its range) or Python's arithmetic overflowed.
+
+    The transaction was rolled back, so nothing changed; the user gets a 4xx, and the log a
+    warning, because the use case should have named the field itself.
+    """
+    _language_without_identity(request)
+    log.warning("unchecked input on %s %s: %s", request.method, request.url.path, exc)
+    detail = i18n.gettext("A value in this request is not possible (too large, or characters "
+                          "that are not allowed).")
+    if is_api(request.url.path):
+        return problem(422, "validation_error", detail, instance=request.url.path)
+    return error_page(request, 422, detail)
+
+
+def too_deep_handler(request: Request, exc: RecursionError) -> Response:
+    """msgspec refuses JSON nested thousands deep with a RecursionError: the client's fault."""
+    _language_without_identity(request)
+    detail = i18n.gettext("The JSON document is nested too deeply.")
+    if is_api(request.url.path):
+        return problem(400, "validation_error", detail, instance=request.url.path)
+    return error_page(request, 400, detail)
+
+
 def internal_error_handler(request: Request, exc: Exception) -> Response:
     _language_without_identity(request)
     log.exception("unhandled error on %s %s", request.method, request.url.path)
@@ -177,5 +213,10 @@ def internal_error_handler(request: Request, exc: Exception) -> Response:
 EXCEPTION_HANDLERS = {
     errors.DomainError: domain_error_handler,
     HTTPException: http_exception_handler,
+    # Server-side data errors (SQLSTATE class 22) and asyncpg's own refusal of an argument.
+    asyncpg.DataError: bad_value_handler,
+    asyncpg.exceptions._base.DataError: bad_value_handler,
+    OverflowError: bad_value_handler,
+    RecursionError: too_deep_handler,
     Exception: internal_error_handler,
 }

@@ -7,7 +7,7 @@ from typing import Any
 
 from litestar import Request
 
-from resourcepool.errors import DomainError
+from resourcepool.errors import N_, DomainError, ValidationFailed
 from resourcepool.web import i18n
 
 MAX_FIELD_LENGTH = 20000
@@ -28,6 +28,15 @@ class FormState:
         return not self.errors
 
 
+def _field_value(key: str, value: str) -> str:
+    # No browser sends NUL from a text field, and PostgreSQL cannot store it: refuse it here
+    # once for every form rather than in each use case.
+    if "\x00" in value:
+        raise ValidationFailed(N_("This text contains characters that are not allowed."),
+                               field=key[:100])
+    return value[:MAX_FIELD_LENGTH]
+
+
 async def read_form(request: Request) -> dict[str, str]:
     """The posted fields as strings (last value wins), cut to a sane length, CSRF field dropped."""
     form = await request.form()
@@ -35,7 +44,7 @@ async def read_form(request: Request) -> dict[str, str]:
     for key, value in form.multi_items():
         if key == "_csrf_token" or not isinstance(value, str):
             continue
-        data[key] = value[:MAX_FIELD_LENGTH]
+        data[key] = _field_value(key, value)
     return data
 
 
@@ -46,5 +55,5 @@ async def read_form_lists(request: Request) -> dict[str, list[str]]:
     for key, value in form.multi_items():
         if key == "_csrf_token" or not isinstance(value, str):
             continue
-        data.setdefault(key, []).append(value[:MAX_FIELD_LENGTH])
+        data.setdefault(key, []).append(_field_value(key, value))
     return data
