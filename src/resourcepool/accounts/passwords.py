@@ -20,8 +20,11 @@ MAX_LENGTH = 128
 
 @lru_cache(maxsize=1)
 def _common_passwords() -> frozenset[str]:
-    text = resources.files("resourcepool.accounts").joinpath("common_passwords.txt").read_text()
-    return frozenset(line.strip().lower() for line in text.splitlines() if line.strip())
+    """The list shipped in common_passwords.txt (its header names the sources), read once."""
+    text = resources.files("resourcepool.accounts").joinpath("common_passwords.txt").read_text("utf-8")
+    return frozenset(
+        line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
 
 
 def validate_password(password: str, *, field: str = "password") -> None:
