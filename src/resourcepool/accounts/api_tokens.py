@@ -79,3 +79,10 @@ async def revoke_api_token(user_id: int, token_id: int) -> None:
     )
     if done is None:
         raise NotFound(N_("No such API token."))
+
+
+async def revoke_all_api_tokens(user_id: int) -> None:
+    """Revoke every live token of the user (after a password reset: the account may be compromised)."""
+    await sql.execute(
+        "UPDATE api_token SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL", user_id, clock.now()
+    )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from resourcepool import clock
+from resourcepool.accounts.api_tokens import revoke_all_api_tokens
 from resourcepool.accounts.login import verify_current_password
 from resourcepool.accounts.passwords import validate_password
 from resourcepool.accounts.service import find_user_by_email, set_password
@@ -89,6 +90,8 @@ async def describe_link(token: str, purpose: str) -> LinkInfo:
         info.organisation_id,
     )
     assert row is not None  # user_token.user_id cascades on delete
+    if purpose == "invitation" and row["has_password"]:
+        raise ValidationFailed(N_("This invitation has already been accepted. Please sign in."), field="token")
     return LinkInfo(row["id"], row["email"], row["name"], row["has_password"], row["organisation_name"])
 
 
@@ -97,21 +100,39 @@ async def _use_link(token: str, purpose: str, password: str) -> int:
     validate_password(password)
     async with DB.transaction():
         info = await consume_user_token(token, purpose)
-        active = await sql.fetch_value("SELECT is_active FROM app_user WHERE id = $1", info.user_id)
-        if not active:
+        user = await sql.fetch_one(
+            "SELECT is_active, password_hash IS NOT NULL AS has_password FROM app_user WHERE id = $1 FOR UPDATE",
+            info.user_id,
+        )
+        assert user is not None  # user_token.user_id cascades on delete
+        if not user["is_active"]:
             raise ValidationFailed(N_("This account has been deactivated."), field="token")
-        # Ends every session: whoever held the old password is signed out (ASVS 3.3.3).
+        if purpose == "invitation" and user["has_password"]:
+            # The person chose a password another way (e.g. "forgot password"): the inviting
+            # manager, who saw this link, must not be able to replace it.
+            raise ValidationFailed(
+                N_("This invitation has already been accepted. Please sign in."), field="token"
+            )
+        # Ends every session and every other live link: whoever held the old password is
+        # signed out (ASVS 3.3.3).
         await set_password(info.user_id, password)
+        if purpose == "password_reset":
+            # Recovery means the account may have been in someone else's hands: their API
+            # tokens must not outlive it.
+            await revoke_all_api_tokens(info.user_id)
     return info.user_id
 
 
 async def reset_password(token: str, password: str) -> int:
-    """Set a new password through a reset link; returns the user id."""
+    """Set a new password through a reset link (revoking API tokens); returns the user id."""
     return await _use_link(token, "password_reset", password)
 
 
 async def accept_invitation(token: str, password: str) -> int:
-    """Accept an invitation by choosing a password (the membership already exists)."""
+    """Accept an invitation by choosing a password (the membership already exists).
+
+    Refused once the user has a password: the link then belongs to the past.
+    """
     return await _use_link(token, "invitation", password)
 
 

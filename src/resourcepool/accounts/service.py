@@ -9,6 +9,7 @@ import asyncpg
 from resourcepool import clock
 from resourcepool.accounts.passwords import hash_password_async, validate_password
 from resourcepool.accounts.sessions import end_all_sessions
+from resourcepool.accounts.user_tokens import use_up_user_tokens
 from resourcepool.db import sql
 from resourcepool.errors import N_, Conflict, NotFound, ValidationFailed
 
@@ -100,7 +101,12 @@ async def create_user(
 
 
 async def set_password(user_id: int, password: str, *, keep_session: str | None = None) -> None:
-    """Set a new password and end the user's other sessions (ASVS 7.4.3)."""
+    """Set a new password, end the user's other sessions (ASVS 7.4.3) and use up their links.
+
+    Whatever path sets it (invitation, reset, change, admin), an older invitation or reset
+    link must not set it again: whoever saw that link (the inviting manager) could take over
+    the account.
+    """
     validate_password(password)
     password_hash = await hash_password_async(password)
     done = await sql.fetch_value(
@@ -112,6 +118,7 @@ async def set_password(user_id: int, password: str, *, keep_session: str | None 
     if done is None:
         raise NotFound(N_("No such user."))
     await end_all_sessions(user_id, except_token=keep_session)
+    await use_up_user_tokens(user_id)
 
 
 async def set_user_language(user_id: int, language: str) -> None:

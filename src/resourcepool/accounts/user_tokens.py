@@ -47,6 +47,13 @@ async def issue_user_token(
     return token
 
 
+async def use_up_user_tokens(user_id: int) -> None:
+    """Every live link of the user stops working (their password has just been set)."""
+    await sql.execute(
+        "UPDATE user_token SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL", user_id, clock.now()
+    )
+
+
 async def peek_user_token(token: str, purpose: str) -> UserTokenInfo:
     """The live token's data without using it up (to show the form behind the link)."""
     row = await sql.fetch_one(

@@ -4,9 +4,14 @@ import asyncio
 import os
 import subprocess
 import sys
+from datetime import timedelta
+
+import pytest
 
 from resourcepool.accounts.login import authenticate
 from resourcepool.accounts.sessions import create_session, touch_session
+from resourcepool.accounts.user_tokens import issue_user_token, peek_user_token
+from resourcepool.errors import ValidationFailed
 from tests.fixtures.platform import PASSWORD
 
 NEW_PASSWORD = "Vom-Terminal-2026"
@@ -23,12 +28,15 @@ async def _run(database_url: str, *args: str, stdin: str = "") -> subprocess.Com
 async def test_set_password_command__reads_the_password_from_a_pipe(database_url, make_user):
     user = await make_user()
     session = await create_session(user.id)
+    link = await issue_user_token(user.id, "password_reset", timedelta(hours=1))
 
     done = await _run(database_url, "--email", user.email.upper(), stdin=NEW_PASSWORD + "\n")
 
     assert done.returncode == 0, done.stderr
     assert await authenticate(user.email, NEW_PASSWORD) == user.id
     assert await touch_session(session) is None
+    with pytest.raises(ValidationFailed):  # the live link was used up with the new password
+        await peek_user_token(link, "password_reset")
 
 
 async def test_set_password_command__refuses_a_weak_password_in_one_line(database_url, make_user):

@@ -4,6 +4,7 @@ from resourcepool.accounts.sessions import create_session, touch_session
 from resourcepool.db import sql
 from tests.fixtures.platform import PASSWORD, post_form
 from tests.web.accounts.support import field_error, session_of, sign_in_with_form
+from tests.web.accounts.support_links import reset_link
 
 NEW_PASSWORD = "Neues-Passwort-2026"
 
@@ -46,6 +47,21 @@ async def test_change_password__keeps_this_session_and_ends_the_others(sign_in, 
     assert (await client.get("/account")).status_code == 200
     assert await touch_session(elsewhere) is None
     assert (await sign_in_with_form(new_client(), user.email, NEW_PASSWORD)).status_code == 303
+
+
+async def test_change_password__uses_up_live_password_links(sign_in, client, make_user):
+    user = await make_user()
+    signed_in = await sign_in(user)
+    await client.get("/password/forgot")
+    await post_form(client, "/password/forgot", {"email": user.email})
+    link = await reset_link(user.email)
+
+    response = await post_form(signed_in, "/account/password",
+                               {"current_password": PASSWORD, "new_password": NEW_PASSWORD})
+
+    assert response.status_code == 303
+    assert (await client.get(link)).status_code == 410
+    assert (await post_form(client, link, {"password": "Von-Fremden-2026"})).status_code == 410
 
 
 async def test_change_password__needs_the_current_password(sign_in, make_user):

@@ -7,8 +7,9 @@ import pytest
 from resourcepool import clock
 from resourcepool.accounts.user_tokens import issue_user_token
 from resourcepool.db import sql
-from tests.fixtures.platform import post_form
+from tests.fixtures.platform import PASSWORD, post_form
 from tests.web.accounts.support import field_error, session_of, sign_in_with_form
+from tests.web.accounts.support_links import reset_link
 
 CHOSEN = "Mein-Verein-2026"
 
@@ -91,3 +92,35 @@ async def test_invitation__a_password_reset_link_is_not_an_invitation(client, ma
     token = await issue_user_token(user.id, "password_reset", timedelta(hours=1))
     assert (await client.get(f"/invitations/{token}")).status_code == 404
     assert (await sign_in_with_form(client, user.email, CHOSEN)).status_code == 422
+
+
+async def test_invitation__is_dead_once_the_password_was_set_through_forgot_password(client, new_client, invite):
+    user, token = await invite()
+    # The invitee ignores the invitation and uses "forgot password" instead.
+    await client.get("/password/forgot")
+    await post_form(client, "/password/forgot", {"email": user.email})
+    assert (await post_form(client, await reset_link(user.email), {"password": CHOSEN})).status_code == 303
+
+    # The manager who saw the invitation link cannot use it to replace that password.
+    manager = new_client()
+    assert (await manager.get(f"/invitations/{token}")).status_code == 410
+    assert (await post_form(manager, f"/invitations/{token}", {"password": "Vom-Manager-2026"})).status_code == 410
+    assert (await manager.post(f"/api/v1/auth/invitations/{token}", json={"password": "Vom-Manager-2026"})
+            ).status_code == 422
+    assert (await sign_in_with_form(new_client(), user.email, CHOSEN)).status_code == 303
+    assert (await sign_in_with_form(new_client(), user.email, "Vom-Manager-2026")).status_code == 422
+
+
+async def test_invitation__is_refused_when_the_user_already_has_a_password(client, make_organisation, make_user):
+    # Data from before links were used up on every password change: a live link, a password set.
+    organisation = await make_organisation()
+    user = await make_user(organisation=organisation)
+    token = await issue_user_token(user.id, "invitation", timedelta(days=7), organisation_id=organisation.id)
+
+    page = await client.get(f"/invitations/{token}")
+    response = await client.post(f"/api/v1/auth/invitations/{token}", json={"password": CHOSEN})
+
+    assert page.status_code == 410 and "already been accepted" in (await client.get(
+        f"/invitations/{token}", headers={"Accept-Language": "en"})).text
+    assert response.status_code == 422 and response.json()["field"] == "token"
+    assert (await sign_in_with_form(client, user.email, PASSWORD)).status_code == 303

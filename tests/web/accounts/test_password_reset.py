@@ -122,3 +122,19 @@ async def test_password_reset__invalid_address_is_shown_next_to_the_field(client
     response = await _ask(client, "not-an-address")
     assert response.status_code == 422
     assert field_error(response.text, "email")
+
+
+async def test_password_reset__revokes_the_users_api_tokens(client, make_user):
+    from resourcepool.accounts.api_tokens import create_api_token
+
+    user = await make_user()
+    token, _ = await create_api_token(user.id, "script")
+    headers = {"Authorization": f"Bearer {token}"}
+    assert (await client.get("/api/v1/auth/me", headers=headers)).status_code == 200
+
+    await _ask(client, user.email)
+    assert (await post_form(client, await reset_link(user.email), {"password": NEW_PASSWORD})).status_code == 303
+
+    assert (await client.get("/api/v1/auth/me", headers=headers)).status_code == 401
+    assert await sql.fetch_value(
+        "SELECT count(*) FROM api_token WHERE user_id = $1 AND revoked_at IS NULL", user.id) == 0
