@@ -21,7 +21,7 @@ from resourcepool.db.embedded import stop_embedded
 from resourcepool.db.lifecycle import close_database, open_database
 from resourcepool.paths import static_dir
 from resourcepool.settings import Settings, get_settings
-from resourcepool.web.auth import IdentityMiddleware
+from resourcepool.web.auth import IdentityMiddleware, identify_unrouted_request
 from resourcepool.web.errors import EXCEPTION_HANDLERS
 from resourcepool.web.routes import API, OTHER, PAGES
 from resourcepool.web.security import add_security_headers
@@ -87,6 +87,7 @@ def create_app(settings: Settings | None = None, *, background: bool = True) -> 
             render_plugins=[RedocRenderPlugin(js_url="/static/vendor/redoc.standalone.js", google_fonts=False)],
         ),
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        after_exception=[identify_unrouted_request],
         before_send=[add_security_headers],
         request_max_body_size=8 * 1024 * 1024,
         debug=settings.debug,

@@ -5,12 +5,14 @@ The identity lands in `request.user` (None when anonymous) and the request's lan
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 from urllib.parse import quote
 
 from litestar.connection import ASGIConnection
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 from litestar.handlers.base import BaseRouteHandler
+from litestar.types import Scope
 
 from resourcepool.accounts.api_tokens import resolve_api_token
 from resourcepool.accounts.identity import Identity, load_identity
@@ -20,6 +22,8 @@ from resourcepool.settings import get_settings
 from resourcepool.web import i18n
 
 LANGUAGE_COOKIE = "rp_lang"
+
+log = logging.getLogger("resourcepool.web")
 
 
 def session_cookie_name() -> str:
@@ -33,27 +37,45 @@ def is_api(path: str) -> bool:
 
 class IdentityMiddleware(AbstractAuthenticationMiddleware):
     async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
-        identity: Identity | None = None
-        user_id: int | None = None
-        if is_api(connection.scope["path"]):
-            header = connection.headers.get("authorization", "")
-            scheme, _, token = header.partition(" ")
-            if scheme.lower() == "bearer" and token.strip():
-                user_id = await resolve_api_token(token.strip())
-        else:
-            token = connection.cookies.get(session_cookie_name())
-            if token:
-                user_id = await touch_session(token)
-        if user_id is not None:
-            identity = await load_identity(user_id)
-        i18n.set_language(
-            i18n.choose_language(
-                identity.locale if identity else None,
-                connection.cookies.get(LANGUAGE_COOKIE),
-                connection.headers.get("accept-language"),
-            )
+        return AuthenticationResult(user=await identify(connection), auth=None)
+
+
+async def identify_unrouted_request(exc: Exception, scope: Scope) -> None:
+    """`after_exception` hook: 404/405 are raised by the router before the middleware runs, so
+    the error page would show a signed-in user the anonymous navigation in the wrong language.
+    Identify the page request here, before the exception handler renders it."""
+    if "user" in scope or scope.get("type") != "http" or scope["path"].startswith(("/static/", "/api/")):
+        return
+    try:
+        scope["user"] = await identify(ASGIConnection(scope))  # type: ignore[typeddict-unknown-key]
+    except Exception:  # noqa: BLE001 — the error page must render even when this fails
+        log.warning("could not identify the user for an error page", exc_info=True)
+
+
+async def identify(connection: ASGIConnection) -> Identity | None:
+    """The signed-in user (session cookie for pages, Bearer token for the API), and the
+    request's language set from their setting, the language cookie or Accept-Language."""
+    identity: Identity | None = None
+    user_id: int | None = None
+    if is_api(connection.scope["path"]):
+        header = connection.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() == "bearer" and token.strip():
+            user_id = await resolve_api_token(token.strip())
+    else:
+        token = connection.cookies.get(session_cookie_name())
+        if token:
+            user_id = await touch_session(token)
+    if user_id is not None:
+        identity = await load_identity(user_id)
+    i18n.set_language(
+        i18n.choose_language(
+            identity.locale if identity else None,
+            connection.cookies.get(LANGUAGE_COOKIE),
+            connection.headers.get("accept-language"),
         )
-        return AuthenticationResult(user=identity, auth=None)
+    )
+    return identity
 
 
 def current_identity(connection: ASGIConnection[Any, Any, Any, Any]) -> Identity | None:

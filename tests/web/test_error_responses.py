@@ -1,4 +1,4 @@
-"""The last line of defence: input a use case forgot to check is a 4xx, never a 500.
+"""Error responses: unchecked input is a 4xx, never a 500; error pages speak the user's language.
 
 Each use case names the offending field itself; these tests show what happens when one does
 not — PostgreSQL refuses the value, the transaction is rolled back and the client hears 4xx.
@@ -96,3 +96,14 @@ async def test_unknown_page__says_so_in_the_users_language(client):
     assert "Unter dieser Adresse gibt es keine Seite." in german.text
     assert "Not Found" not in german.text
     assert "There is no page at this address." in english.text
+
+
+async def test_unknown_page__keeps_a_signed_in_users_navigation_and_language(sign_in, make_user):
+    user = await make_user()
+    await sql.execute("UPDATE app_user SET locale = 'en' WHERE id = $1", user.id)
+    browser = await sign_in(user)
+    response = await browser.get("/no-such-page", headers={"Accept-Language": "de"})
+    assert response.status_code == 404
+    assert 'lang="en"' in response.text
+    assert "There is no page at this address." in response.text
+    assert "/logout" in response.text and 'href="/login"' not in response.text
