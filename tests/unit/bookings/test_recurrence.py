@@ -107,3 +107,63 @@ def test_unsupported_or_malformed_rules__are_refused(rule):
 
 def test_the_forms_weekly_rule():
     assert recurrence.weekly_rule([3, 1], "2026-12-31") == "FREQ=WEEKLY;INTERVAL=1;BYDAY=TU,TH;UNTIL=20261231"
+
+
+@pytest.mark.parametrize("rule,part", [
+    ("FREQ=WEEKLY;COUNT=2;WKST=XX", "WKST"),
+    ("FREQ=WEEKLY;COUNT=\u0663", "COUNT"),            # Arabic-Indic three: int() would take it
+    ("FREQ=WEEKLY;INTERVAL=\uff12;COUNT=2", "INTERVAL"),  # full-width two
+    ("FREQ=MONTHLY;BYMONTHDAY=\u0661\u0665;COUNT=2", "BYMONTHDAY"),
+    ("FREQ=WEEKLY;UNTIL=\u0662\u0660\u0662\u0667\u0660\u0661\u0660\u0661", "UNTIL"),
+    ("FREQ=WEEKLY;BYDAY=MO\u0663;COUNT=2", "BYDAY"),
+    ("FREQ=WEEKLY;BYDAY=1MO;COUNT=2", "BYDAY"),
+    ("FREQ=WEEKLY;INTERVAL=0;COUNT=2", "INTERVAL"),
+    ("FREQ=WEEKLY;COUNT=0", "COUNT"),
+    ("FREQ=WEEKLY;BYSETPOS=1;COUNT=2", "BYSETPOS"),
+    ("FREQ=WEEKLY;COUNT=2;COUNT=3", "COUNT"),
+])
+def test_an_invalid_part__is_refused_with_a_message_naming_it(rule, part):
+    with pytest.raises(ValidationFailed) as info:
+        recurrence.parse_rule(rule, BERLIN)
+    assert info.value.field == "recurrence"
+    assert info.value.params["part"] == part
+    assert part in str(info.value)
+
+
+@pytest.mark.parametrize("rule", ["FREQ=WEEKLY;COUNT=2;WKST=\x00", "FREQ=WEEKLY;COUNT=2\x00",
+                                  "FREQ=WEEKLY;COUNT=2;\x1b"])
+def test_control_characters__are_refused_for_the_rule(rule):
+    with pytest.raises(ValidationFailed) as info:
+        recurrence.parse_rule(rule, BERLIN)
+    assert info.value.field == "recurrence"
+
+
+def test_wkst__is_honoured_for_every_second_week():
+    # Start Sunday 3 May 2026, every 2nd week on Sunday and Tuesday. With weeks starting on
+    # Monday, Sun 3 May and Tue 5 May lie in different weeks; with WKST=SU they share one.
+    start = datetime(2026, 5, 3, 10, 0, tzinfo=BERLIN)
+    monday = expand("FREQ=WEEKLY;INTERVAL=2;BYDAY=SU,TU;COUNT=3", start, start + timedelta(hours=1))
+    sunday = expand("FREQ=WEEKLY;INTERVAL=2;BYDAY=SU,TU;COUNT=3;WKST=SU", start, start + timedelta(hours=1))
+    assert [o.start.day for o in monday] == [3, 12, 17]
+    assert [o.start.day for o in sunday] == [3, 5, 17]
+
+
+def test_a_start_the_rule_does_not_produce__is_refused_not_shifted():
+    # 1 Dec 2026 is a Tuesday; dateutil would begin on 3 Jan 2027 (-5SU: January is the first
+    # month with five Sundays) while the past/shape rules were checked against 1 Dec.
+    start = datetime(2026, 12, 1, 18, 0, tzinfo=BERLIN)
+    with pytest.raises(ValidationFailed) as info:
+        expand("FREQ=MONTHLY;BYDAY=-5SU,5SU;COUNT=3", start, start + timedelta(hours=1))
+    assert info.value.field == "recurrence"
+    assert str(info.value).startswith("The first date must match the rule: 2026-12-01")
+    with pytest.raises(ValidationFailed):
+        expand("FREQ=WEEKLY;BYDAY=WE;COUNT=3", start, start + timedelta(hours=1))
+    with pytest.raises(ValidationFailed):
+        expand("FREQ=WEEKLY;UNTIL=20261130", start, start + timedelta(hours=1))
+
+
+def test_the_first_occurrence__is_exactly_the_requested_span():
+    # The second 02:30 of the autumn night (fold=1, +01:00) stays the one asked for.
+    start = datetime(2026, 10, 25, 2, 30, tzinfo=BERLIN, fold=1)
+    occ = expand("FREQ=DAILY;COUNT=2", start, start + timedelta(minutes=30))
+    assert occ[0].start == start and occ[0].start.utcoffset() == timedelta(hours=1)
