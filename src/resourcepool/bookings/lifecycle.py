@@ -31,6 +31,7 @@ from resourcepool.bookings.present import HOLDING, present_booking
 from resourcepool.db import sql
 from resourcepool.db.engine import DB
 from resourcepool.errors import N_, Conflict, Forbidden, NotFound, ValidationFailed
+from resourcepool.textrules import clean_text
 
 MAX_REASON = 2000
 SWEEP_BATCH = 500
@@ -57,12 +58,10 @@ async def _locked(identity: Identity, booking_id: int) -> dict[str, Any]:
 
 
 def _reason(reason: str | None, required: bool) -> str:
-    text = (reason or "").strip()
+    # NUL and other control characters would reach PostgreSQL (a 500); refused here by name.
+    text = clean_text(reason, "reason", max_length=MAX_REASON, multiline=True)
     if required and not text:
         raise ValidationFailed(N_("Please give a reason."), field="reason")
-    if len(text) > MAX_REASON:
-        raise ValidationFailed(N_("The reason may be at most %(max)s characters long."),
-                               field="reason", max=MAX_REASON)
     return text
 
 

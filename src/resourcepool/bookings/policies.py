@@ -13,10 +13,9 @@ from typing import Callable
 from zoneinfo import ZoneInfo
 
 from resourcepool.errors import N_, PolicyViolation, ValidationFailed
+from resourcepool.textrules import check_year, clean_text
 
 MAX_PURPOSE = 500
-# Far outside any booking horizon; keeps date arithmetic away from datetime's limits.
-MIN_YEAR, MAX_YEAR = 2000, 2200
 MAX_ATTENDEES = 100000
 
 # The opening check answers "opening_hours" or "closure" when the span is not bookable, else None.
@@ -65,26 +64,24 @@ class Booker:
 
 
 def check_input(start: datetime, end: datetime, quantity: int, purpose: str,
-                attendees: int | None) -> None:
-    """Shape of the request itself, independent of the asset."""
+                attendees: int | None) -> str:
+    """Shape of the request itself, independent of the asset; returns the purpose as stored."""
     if start.tzinfo is None or end.tzinfo is None:
         raise ValidationFailed(N_("Times need a timezone offset."), field="start")
-    for moment, name in ((start, "start"), (end, "end")):
-        if not MIN_YEAR <= moment.year <= MAX_YEAR:
-            raise ValidationFailed(N_("Please enter a date between the years %(low)s and %(high)s."),
-                                   field=name, low=MIN_YEAR, high=MAX_YEAR)
+    check_year(start, "start")
+    check_year(end, "end")
     if end <= start:
         raise ValidationFailed(N_("The end must be after the start."), field="end")
     if quantity < 1:
         raise ValidationFailed(N_("The quantity must be at least 1."), field="quantity")
-    if not purpose.strip():
+    # NUL and other control characters would reach PostgreSQL (a 500); refused here by name.
+    text = clean_text(purpose, "purpose", max_length=MAX_PURPOSE, multiline=True)
+    if not text:
         raise ValidationFailed(N_("Please say what the booking is for."), field="purpose")
-    if len(purpose) > MAX_PURPOSE:
-        raise ValidationFailed(N_("The purpose may be at most %(max)s characters long."),
-                               field="purpose", max=MAX_PURPOSE)
     if attendees is not None and not 1 <= attendees <= MAX_ATTENDEES:
         raise ValidationFailed(N_("The number of attendees must be between 1 and %(max)s."),
                                field="attendees", max=MAX_ATTENDEES)
+    return text
 
 
 def _aligned(moment: datetime, tz: ZoneInfo, slot_minutes: int) -> bool:

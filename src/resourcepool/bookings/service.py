@@ -122,7 +122,7 @@ async def _insert(identity: Identity, ctx: _Context, start: datetime, end: datet
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
                RETURNING id""",
             asset.id, ctx.booker.organisation_id, identity.user_id, series_id, start, end,
-            held_from, held_until, quantity, asset.quantity == 1, purpose.strip(), attendees,
+            held_from, held_until, quantity, asset.quantity == 1, purpose, attendees,
             status, now,
         )
     await sql.execute(
@@ -160,7 +160,7 @@ async def request_booking(
     With `recurrence` (an RRULE) the result is {"series", "bookings", "skipped"}; otherwise
     the booking. Raises PolicyViolation (422), SlotUnavailable (409), Forbidden, NotFound.
     """
-    policies.check_input(start, end, quantity, purpose, attendees)
+    purpose = policies.check_input(start, end, quantity, purpose, attendees)
     if on_conflict not in ON_CONFLICT:
         raise ValidationFailed(N_("Choose how to handle conflicts: fail or skip."), field="on_conflict")
     org_id = booking_organisation(identity, organisation_id)

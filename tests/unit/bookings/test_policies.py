@@ -136,11 +136,19 @@ def test_outside_opening_hours_and_in_a_closure__name_their_rule():
     (START, END, 1, "x" * 501, None, "purpose"),
     (START, END, 1, "x", 0, "attendees"),
     (START.replace(tzinfo=None), END.replace(tzinfo=None), 1, "x", None, "start"),
+    (START, END, 1, "Probe\x00", None, "purpose"),
+    (START, END, 1, "Pro\x1bbe", None, "purpose"),
+    (START.replace(year=1999), END, 1, "x", None, "start"),
+    (START, END.replace(year=2201), 1, "x", None, "end"),
 ])
 def test_malformed_requests__are_refused_with_the_field(start, end, quantity, purpose, attendees, field):
     with pytest.raises(ValidationFailed) as info:
         policies.check_input(start, end, quantity, purpose, attendees)
     assert info.value.field == field
+
+
+def test_the_purpose__is_stored_stripped_and_may_span_lines():
+    assert policies.check_input(START, END, 1, "  Elternabend\nKlasse 3\t ", None) == "Elternabend\nKlasse 3"
 
 
 def test_the_held_span__includes_both_buffers():

@@ -137,3 +137,40 @@ async def test_the_form_in_english(booked_world, sign_in):
     page.cookies.set("rp_lang", "de")
     response = await page.get("/bookings/new", params={"asset_id": world["asset"].id})
     assert "Zweck" in response.text and "Jetzt buchen" in response.text
+
+
+async def test_quantity_0_in_the_form__is_refused_next_to_the_quantity_field(booked_world, sign_in,
+                                                                             make_asset):
+    world = await booked_world()
+    tables = await make_asset(organisation=world["owner"], networks=[world["network"]],
+                              kind="device", quantity=10)
+    page = await sign_in(world["booker"])
+    for quantity in ("0", "-1"):
+        response = await post_form(page, "/bookings/new", _form(tables.id, tomorrow_at(10),
+                                                                tomorrow_at(12), quantity=quantity))
+        assert response.status_code == 422
+        assert 'id="f-quantity-error"' in response.text
+    assert await sql.fetch_value("SELECT count(*) FROM booking") == 0
+    # An empty field still means one unit.
+    response = await post_form(page, "/bookings/new", _form(tables.id, tomorrow_at(10), tomorrow_at(12),
+                                                            quantity=""))
+    assert response.status_code == 303
+    assert await sql.fetch_value("SELECT quantity FROM booking") == 1
+
+
+async def test_control_characters_in_the_purpose__are_refused_and_nothing_is_booked(booked_world,
+                                                                                    sign_in):
+    world = await booked_world()
+    page = await sign_in(world["booker"])
+    response = await post_form(page, "/bookings/new", _form(world["asset"].id, tomorrow_at(10),
+                                                            tomorrow_at(12), purpose="Eltern\x1babend"))
+    assert response.status_code == 422
+    assert re.search(r'id="f-purpose-error">[^<]*nicht erlaubt', response.text)
+    response = await post_form(page, "/bookings/new", _form(world["asset"].id, tomorrow_at(10),
+                                                            tomorrow_at(12), purpose="Eltern\x00abend"))
+    assert response.status_code == 422
+    # Line breaks are fine in the purpose.
+    response = await post_form(page, "/bookings/new", _form(world["asset"].id, tomorrow_at(10),
+                                                            tomorrow_at(12), purpose="Elternabend\r\nKlasse 3"))
+    assert response.status_code == 303
+    assert await sql.fetch_value("SELECT purpose FROM booking") == "Elternabend\r\nKlasse 3"

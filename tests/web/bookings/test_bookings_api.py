@@ -111,7 +111,14 @@ BAD = {
     "year 1": ({"start": "0001-01-01T00:00:00+00:00", "end": "0001-01-01T01:00:00+00:00"}, 422),
     "year 9999": ({"start": "9999-12-31T22:00:00+00:00", "end": "9999-12-31T23:00:00+00:00"}, 422),
     "until the end of time": ({"recurrence": "FREQ=DAILY;UNTIL=99991231T235959Z"}, 422),
+    "year 9999 west of UTC": ({"start": "9999-12-31T22:00:00-05:00", "end": "9999-12-31T23:00:00-05:00"}, 422),
+    "NUL in purpose": ({"purpose": "Probe\x00"}, 422),
+    "control character in purpose": ({"purpose": "Pro\x1bbe"}, 422),
+    "NUL in rrule": ({"recurrence": "FREQ=WEEKLY;COUNT=2;WKST=\x00"}, 422),
 }
+# Where the use case must name the field itself (a generic safety net would not).
+BAD_FIELD = {"NUL in purpose": "purpose", "control character in purpose": "purpose",
+             "NUL in rrule": "recurrence", "year 9999 west of UTC": "start"}
 
 
 @pytest.mark.parametrize("case", list(BAD), ids=list(BAD))
@@ -148,6 +155,8 @@ async def test_bad_input__is_a_clear_4xx_and_changes_nothing(case, booked_world,
     problem = response.json()
     assert response.headers["content-type"].startswith("application/problem+json")
     assert problem["code"] and problem["detail"]
+    if case in BAD_FIELD:
+        assert problem["field"] == BAD_FIELD[case]
     assert await _counts() == before
 
 
@@ -167,9 +176,13 @@ async def test_list_mine_and_incoming_with_filters(booked_world, make_booking, a
     window = (await booker.get("/api/v1/bookings", params={
         "from": (tomorrow_at(8) + timedelta(minutes=30)).isoformat(), "to": tomorrow_at(11).isoformat()})).json()
     assert window["total"] == 2
-    for bad in ({"scope": "all"}, {"status": "lost"}, {"limit": 0}, {"from": "yesterday"}):
+    for bad in ({"scope": "all"}, {"status": "lost"}, {"limit": 0}, {"from": "yesterday"},
+                {"from": "9999-12-31T23:00:00-05:00"}, {"to": "9999-12-31T23:00:00-05:00"},
+                {"from": "0001-01-01T00:00:00+01:00"}, {"to": "2030-01-01T10:00:00"}):
         response = await booker.get("/api/v1/bookings", params=bad)
-        assert 400 <= response.status_code < 500, bad
+        assert 400 <= response.status_code < 500, (bad, response.text)
+        if "from" in bad or "to" in bad:
+            assert response.status_code == 400 or response.json()["field"] in ("from", "to"), bad
     # Times carry the asset's offset.
     assert mine["items"][0]["start"].endswith(("+01:00", "+02:00"))
 
@@ -195,3 +208,20 @@ async def test_the_booking_api_is_in_the_openapi_document(client):
                  "/api/v1/bookings/{booking_id}/approve", "/api/v1/bookings/{booking_id}/decline",
                  "/api/v1/bookings/{booking_id}/no-show"):
         assert path in paths
+
+
+@pytest.mark.parametrize("action", ["decline", "cancel", "no-show"])
+@pytest.mark.parametrize("reason", ["Belegt\x00", "Bel\x07egt"])
+async def test_a_reason_with_nul_or_control_characters__is_refused_and_changes_nothing(
+        action, reason, booked_world, make_booking, api_as):
+    world = await booked_world()
+    start = clock.now().replace(microsecond=0) - timedelta(hours=1) if action == "no-show" else tomorrow_at(10)
+    booking = await make_booking(asset=world["asset"], organisation=world["booker_org"],
+                                 user=world["booker"], start=start, end=start + timedelta(hours=2),
+                                 status="requested" if action == "decline" else "confirmed")
+    manager = await api_as(world["manager"])
+    before = await _counts(), await sql.fetch_value("SELECT status FROM booking")
+    response = await manager.post(f"/api/v1/bookings/{booking.id}/{action}", json={"reason": reason})
+    assert response.status_code == 422, response.text
+    assert response.json()["field"] == "reason"
+    assert (await _counts(), await sql.fetch_value("SELECT status FROM booking")) == before

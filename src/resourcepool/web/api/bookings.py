@@ -16,6 +16,7 @@ from resourcepool.bookings.present import present_booking
 from resourcepool.bookings.service import request_booking
 from resourcepool.bookings.tables import STATUSES
 from resourcepool.errors import N_, DomainError, ValidationFailed
+from resourcepool.textrules import check_year
 from resourcepool.web.auth import login_required, require_identity
 from resourcepool.web.errors import domain_error_handler
 from resourcepool.web.schemas.bookings import (
@@ -97,9 +98,12 @@ class BookingsApi(Controller):
         statuses = [s.strip() for s in status.split(",") if s.strip()] if status else None
         if statuses and any(s not in STATUSES for s in statuses):
             raise ValidationFailed(N_("Unknown status."), field="status")
-        for value in (start, end):
-            if value is not None and value.tzinfo is None:
-                raise ValidationFailed(N_("Times need a timezone offset."), field="from")
+        for value, name in ((start, "from"), (end, "to")):
+            if value is None:
+                continue
+            if value.tzinfo is None:
+                raise ValidationFailed(N_("Times need a timezone offset."), field=name)
+            check_year(value, name)  # year 9999 with a negative offset overflows in PostgreSQL
         rows, total = await queries.list_bookings(identity.organisation_ids, which, statuses,
                                                   start, end, limit, offset)
         return BookingPage(items=[booking_out(present_booking(r)) for r in rows], total=total)

@@ -20,6 +20,7 @@ from resourcepool.bookings import lifecycle, queries, recurrence
 from resourcepool.bookings.present import present_booking
 from resourcepool.bookings.service import request_booking
 from resourcepool.errors import N_, DomainError, NotFound, SlotUnavailable, ValidationFailed
+from resourcepool.textrules import MAX_YEAR, MIN_YEAR
 from resourcepool.web import i18n
 from resourcepool.web.auth import login_required, require_identity
 from resourcepool.web.forms import FormState, read_form
@@ -62,7 +63,7 @@ def _parse_instant(text: str | None) -> datetime | None:
         value = datetime.fromisoformat(text.replace(" ", "+").replace("Z", "+00:00"))
     except ValueError:
         return None
-    if value.tzinfo is None or not 2000 <= value.year <= 2200:
+    if value.tzinfo is None or not MIN_YEAR <= value.year <= MAX_YEAR:
         return None
     return value
 
@@ -82,7 +83,7 @@ def _int(value: str | None, field: str, default: int | None = None) -> int | Non
 def _local(day: str, clock_time: str, tz: ZoneInfo, field: str) -> datetime:
     try:
         naive = datetime.combine(date.fromisoformat(day), time.fromisoformat(clock_time))
-        if not 2000 <= naive.year <= 2200:
+        if not MIN_YEAR <= naive.year <= MAX_YEAR:
             raise ValueError(day)
     except ValueError:
         raise ValidationFailed(N_("Please enter a valid date and time."), field=field) from None
@@ -155,7 +156,9 @@ class BookingPages(Controller):
         try:
             start = _local(data.get("date", ""), data.get("start_time", ""), tz, "start_time")
             end = _local(data.get("end_date") or data.get("date", ""), data.get("end_time", ""), tz, "end_time")
+            # An empty field means one unit; 0 is passed on for the policy to refuse by name.
             quantity = _int(data.get("quantity"), "quantity", 1)
+            assert quantity is not None
             attendees = _int(data.get("attendees"), "attendees")
             organisation_id = _int(data.get("organisation_id"), "organisation_id")
             rule = None
@@ -168,7 +171,7 @@ class BookingPages(Controller):
                                            field="recurrence") from None
                 rule = recurrence.weekly_rule([start.weekday()], until)
             result = await request_booking(
-                identity, asset["id"], start, end, data.get("purpose", ""), quantity=quantity or 1,
+                identity, asset["id"], start, end, data.get("purpose", ""), quantity=quantity,
                 attendees=attendees, organisation_id=organisation_id, recurrence=rule,
                 on_conflict=data.get("on_conflict") or "fail")
         except DomainError as exc:
