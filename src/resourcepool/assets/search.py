@@ -177,20 +177,32 @@ _COVERED = """(""" + _START_OPEN + """
                                     AND h3.end_minute > h2.end_minute)))"""
 
 
+# The longest buffers of any asset bound the held spans that can matter to a window, so one
+# scan of the `booking_held_span` index finds them all; each asset's own buffers then decide.
+_MAX_BEFORE = "(SELECT coalesce(max(mb.buffer_before_minutes), 0) FROM asset mb) * interval '1 minute'"
+_MAX_AFTER = "(SELECT coalesce(max(ma.buffer_after_minutes), 0) FROM asset ma) * interval '1 minute'"
+
+
 def _free_conditions(p: SearchParams, arg: _Sql, need: str) -> tuple[str, str, str]:
     """(join, where, needs_check) SQL for the free-window test."""
     f, t = arg(p.free_from), arg(p.free_to)
-    hold_q1 = holds_overlapping_sql("b", "a.id", f"{f}::timestamptz", f"{t}::timestamptz")
+    # A booking of the window would hold [free_from − buffer_before, free_to + buffer_after)
+    # of its asset; the booking service refuses it when that meets another held span.
+    lo = f"({f}::timestamptz - a.buffer_before_minutes * interval '1 minute')"
+    hi = f"({t}::timestamptz + a.buffer_after_minutes * interval '1 minute')"
+    hold_q1 = holds_overlapping_sql("b", "a.id", lo, hi)
     held_sum = f"""(SELECT coalesce(sum(b.quantity), 0) FROM booking b WHERE {hold_q1})"""
     where = f"""
         a.status = 'active'
         AND a.quantity >= {need}
         AND NOT EXISTS (SELECT 1 FROM closure c WHERE c.asset_id = a.id AND c.rrule IS NULL
                         AND c.starts_at < {t}::timestamptz AND c.ends_at > {f}::timestamptz)
-        AND (a.quantity > 1 OR a.id NOT IN (
-                 SELECT b.asset_id FROM booking b
-                 WHERE tstzrange(b.held_from, b.held_until, '[)') && tstzrange({f}::timestamptz, {t}::timestamptz, '[)')
-                   AND b.status IN ('requested', 'confirmed')))
+        AND (a.quantity > 1 OR NOT EXISTS (
+                 SELECT 1 FROM booking b
+                 WHERE b.asset_id = a.id AND b.status IN ('requested', 'confirmed')
+                   AND tstzrange(b.held_from, b.held_until, '[)')
+                       && tstzrange({f}::timestamptz - {_MAX_BEFORE}, {t}::timestamptz + {_MAX_AFTER}, '[)')
+                   AND b.held_from < {hi} AND b.held_until > {lo}))
         AND (NOT {_HAS_HOURS} OR (CASE WHEN l2.simple THEN {_COVERED} ELSE {_START_OPEN} END))"""
     needs_check = f"""(
         ({_HAS_HOURS} AND NOT l2.simple)
@@ -279,7 +291,9 @@ async def _decide(rows: list[dict[str, Any]], p: SearchParams) -> list[int]:
     for asset_id, a in assets.items():
         if not rules.is_bookable_span(a.hours, a.closures, a.timezone, start, end):
             continue
-        if rules.max_units_held(holds.get(asset_id, []), start, end) > a.quantity - need:
+        # The booking service weighs held units over the request widened by the buffers.
+        held = rules.max_units_held(holds.get(asset_id, []), start - a.buffer_before, end + a.buffer_after)
+        if held > a.quantity - need:
             continue
         free_ids.add(asset_id)
     return [r["id"] for r in rows if not r["needs_check"] or r["id"] in free_ids]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Sequence
 
 from resourcepool.accounts.identity import Identity
@@ -44,8 +44,23 @@ class AssetRules:
     quantity: int
     min_duration_minutes: int
     slot_minutes: int
+    buffer_before_minutes: int
+    buffer_after_minutes: int
     hours: tuple[WeeklyHours, ...]
     closures: tuple[ClosureRule, ...]
+
+    @property
+    def buffer_before(self) -> timedelta:
+        return timedelta(minutes=self.buffer_before_minutes)
+
+    @property
+    def buffer_after(self) -> timedelta:
+        return timedelta(minutes=self.buffer_after_minutes)
+
+    @property
+    def bookable(self) -> bool:
+        """Only active assets take bookings (the booking service refuses the others)."""
+        return self.status == "active"
 
 
 def _closure(row: dict[str, Any]) -> ClosureRule:
@@ -73,6 +88,8 @@ def _rules(row: dict[str, Any]) -> AssetRules:
         quantity=row["quantity"],
         min_duration_minutes=row["min_duration_minutes"],
         slot_minutes=row["slot_minutes"],
+        buffer_before_minutes=row["buffer_before_minutes"],
+        buffer_after_minutes=row["buffer_after_minutes"],
         hours=tuple(WeeklyHours(h[0], h[1], h[2]) for h in hours),
         closures=tuple(_closure(c) for c in closures),
     )
@@ -81,7 +98,7 @@ def _rules(row: dict[str, Any]) -> AssetRules:
 # Closures that may touch [start, end): one-offs overlapping it, recurring ones begun before its end.
 _RULES_COLUMNS = """
     a.id, a.organisation_id, a.title, a.kind, a.status, a.timezone, a.quantity,
-    a.min_duration_minutes, a.slot_minutes,
+    a.min_duration_minutes, a.slot_minutes, a.buffer_before_minutes, a.buffer_after_minutes,
     coalesce((SELECT json_agg(json_build_array(h.weekday, h.start_minute, h.end_minute)
                               ORDER BY h.weekday, h.start_minute)
               FROM opening_hours h WHERE h.asset_id = a.id), '[]') AS hours,
@@ -126,20 +143,25 @@ class HoldRow:
 
 
 async def holds_for_assets(asset_ids: Sequence[int], start: datetime, end: datetime) -> list[HoldRow]:
-    """Holding bookings (requested/confirmed, buffers included) overlapping [start, end).
+    """Holding bookings (requested/confirmed, buffers included) that can bar a booking inside
+    [start, end): those overlapping it widened by each asset's own buffers, as the booking
+    service widens a new booking (see rules.guarded_holds).
 
     One index probe per asset through a LATERAL join, so the GiST index serves each id.
     """
     if not asset_ids:
         return []
+    lo = "$2::timestamptz - a.buffer_before_minutes * interval '1 minute'"
+    hi = "$3::timestamptz + a.buffer_after_minutes * interval '1 minute'"
     rows = await sql.fetch(
-        f"""SELECT ids.id AS asset_id, b.organisation_id, b.held_from, b.held_until, b.quantity
-            FROM unnest($1::bigint[]) AS ids(id)
+        f"""SELECT a.id AS asset_id, b.organisation_id, b.held_from, b.held_until, b.quantity
+            FROM asset a
             CROSS JOIN LATERAL (
                 SELECT b.organisation_id, b.held_from, b.held_until, b.quantity FROM booking b
-                WHERE {holds_overlapping_sql('b', 'ids.id', '$2::timestamptz', '$3::timestamptz')}
+                WHERE {holds_overlapping_sql('b', 'a.id', lo, hi)}
             ) b
-            ORDER BY ids.id, b.held_from""",
+            WHERE a.id = ANY($1::bigint[])
+            ORDER BY a.id, b.held_from""",
         list(asset_ids), start, end,
     )
     return [

@@ -33,6 +33,7 @@ Zones whose offset changes more than once within about a day are not supported
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
@@ -43,6 +44,7 @@ from dateutil.rrule import rrule as RRule
 from dateutil.rrule import rrulestr
 
 UTC = timezone.utc
+ZERO = timedelta(0)
 MINUTES_PER_DAY = 1440
 # Expanding a recurring closure stops after this many occurrences in one window (a
 # FREQ=MINUTELY rule must not stall a request).
@@ -321,6 +323,58 @@ def available_intervals(
     return subtract(open_intervals(hours, tz, start, end), closed_intervals(closures, tz, start, end))
 
 
+def _held_pieces(holds: Sequence[Hold]) -> list[tuple[datetime, datetime, int]]:
+    """The held-units step function as (start, end, units > 0) pieces, in order."""
+    changes: dict[datetime, int] = {}
+    for h in holds:
+        s, e = _aware(h.start, "hold start"), _aware(h.end, "hold end")
+        if e > s and h.quantity > 0:
+            changes[s] = changes.get(s, 0) + h.quantity
+            changes[e] = changes.get(e, 0) - h.quantity
+    points = sorted(changes)
+    pieces, held = [], 0
+    for here, after in zip(points, points[1:]):
+        held += changes[here]
+        if held > 0:
+            pieces.append((here, after, held))
+    return pieces
+
+
+def guarded_holds(holds: Sequence[Hold], buffer_before: timedelta = ZERO,
+                  buffer_after: timedelta = ZERO) -> list[Hold]:
+    """The holds as they bar a new booking whose buffers are `buffer_before`/`buffer_after`.
+
+    The booking service refuses [s, e) when its held span [s − before, e + after) meets more
+    held units than the quantity leaves. So what bars an instant t of the new booking is the
+    most units held anywhere in [t − before, t + after): each piece of the held-units step
+    function, widened by `after` in front and `before` behind, the highest where they meet.
+    With one unit that is every hold stretched to [held_from − after, held_until + before).
+    The result is disjoint and sorted, so summing it (as free_intervals does) gives that peak.
+    """
+    pieces = _held_pieces(holds)
+    if buffer_before == ZERO and buffer_after == ZERO:
+        return [Hold(s, e, q) for s, e, q in pieces]
+    widened = [(s - buffer_after, e + buffer_before, q) for s, e, q in pieces]  # sorted by start
+    points = sorted({p for s, e, _ in widened for p in (s, e)})
+    result: list[Hold] = []
+    live: list[tuple[int, datetime]] = []  # (−units, end): the highest on top
+    i = 0
+    for here, after in zip(points, points[1:]):
+        while i < len(widened) and widened[i][0] <= here:
+            heapq.heappush(live, (-widened[i][2], widened[i][1]))
+            i += 1
+        while live and live[0][1] <= here:
+            heapq.heappop(live)
+        if not live:
+            continue
+        units = -live[0][0]
+        if result and result[-1].end == here and result[-1].quantity == units:
+            result[-1] = Hold(result[-1].start, after, units)
+        else:
+            result.append(Hold(here, after, units))
+    return result
+
+
 def free_intervals(
     hours: Sequence[WeeklyHours],
     closures: Sequence[ClosureRule],
@@ -329,12 +383,19 @@ def free_intervals(
     tz: str,
     start: datetime,
     end: datetime,
+    buffer_before: timedelta = ZERO,
+    buffer_after: timedelta = ZERO,
 ) -> list[FreeInterval]:
     """Pieces of [start, end) that are open, not closed, with the number of free units (> 0).
 
-    Adjacent pieces with the same number of free units are joined.
+    "Free" means bookable as far as holds go: a booking of up to that many units anywhere
+    inside a piece, with the asset's buffers, does not meet too many held units (see
+    guarded_holds). `holds` must include every hold overlapping
+    [start − buffer_before, end + buffer_after). Adjacent pieces with the same number of free
+    units are joined.
     """
     start, end = _aware(start, "start"), _aware(end, "end")
+    holds = guarded_holds(holds, buffer_before, buffer_after)
     base = available_intervals(hours, closures, tz, start, end)
     # Sweep line over the holds: +q at their start, −q at their end.
     changes: dict[datetime, int] = {}

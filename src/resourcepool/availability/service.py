@@ -79,7 +79,7 @@ async def get_availability(identity: Identity | None, asset_id: int, start: date
         raise NotFound(N_("This asset does not exist or is not visible to you."))
     holds = [h.hold for h in await holds_for_assets([asset.id], start, end)]
     free = rules.free_intervals(asset.hours, asset.closures, holds, asset.quantity, asset.timezone,
-                                start, end)
+                                start, end, asset.buffer_before, asset.buffer_after)
     start_utc, end_utc = start.astimezone(rules.UTC), end.astimezone(rules.UTC)
     return Availability(asset, start_utc, end_utc, free, busy_blocks(asset, free, start_utc, end_utc))
 

@@ -24,6 +24,7 @@ from resourcepool.availability.rules import (
     available_intervals,
     closed_intervals,
     free_intervals,
+    guarded_holds,
     is_bookable_span,
     max_units_held,
     open_intervals,
@@ -194,6 +195,41 @@ def test_subtract__cuts_holes():
         Interval(a, a + h), Interval(a + 2 * h, a + 3 * h)]
 
 
+def test_guarded_holds__stretch_a_single_unit_by_the_other_sides_buffer():
+    hold = Hold(at("2026-05-04T09:30"), at("2026-05-04T12:15"))
+    assert guarded_holds([hold], timedelta(minutes=30), timedelta(minutes=15)) == [
+        Hold(at("2026-05-04T09:15").astimezone(UTC), at("2026-05-04T12:45").astimezone(UTC))]
+
+
+def test_guarded_holds__of_a_pool_take_the_peak_where_widened_pieces_meet():
+    a = at("2026-01-01T10:00")
+    h = timedelta(hours=1)
+    holds = [Hold(a, a + h, 2), Hold(a + 2 * h, a + 3 * h, 1)]
+    # An hour after each new booking: 2 units bar [09:00, 11:00), 1 unit [11:00, 13:00).
+    found = guarded_holds(holds, timedelta(0), h)
+    assert [(x.start, x.end, x.quantity) for x in found] == [
+        (a - h, a + h, 2), (a + h, a + 3 * h, 1)]
+    assert sum(x.quantity for x in found if x.start <= a + h < x.end) == 1  # not 2 + 1
+
+
+guard_hold_st = st.tuples(st.integers(0, 48), st.integers(1, 24), st.integers(1, 3))
+
+
+@settings(max_examples=200, deadline=None)
+@given(holds=st.lists(guard_hold_st, max_size=8), before=st.integers(0, 12), after=st.integers(0, 12),
+       slot=st.tuples(st.integers(0, 60), st.integers(1, 16)))
+def test_guarded_holds__give_the_units_the_booking_service_would_meet(holds, before, after, slot):
+    """The booking service: units held anywhere in [s − before, e + after) count against [s, e)."""
+    a = at("2026-01-01T00:00")
+    q = timedelta(minutes=15)
+    hold_objs = [Hold(a + o * q, a + (o + d) * q, n) for o, d, n in holds]
+    s, e = a + slot[0] * q, a + (slot[0] + slot[1]) * q
+    guarded = guarded_holds(hold_objs, before * q, after * q)
+    for x, y in zip(guarded, guarded[1:]):
+        assert x.end <= y.start
+    assert max_units_held(guarded, s, e) == max_units_held(hold_objs, s - before * q, e + after * q)
+
+
 def test_max_units_held__is_the_peak_of_overlapping_holds():
     a = at("2026-01-01T00:00")
     h = timedelta(hours=1)
@@ -309,20 +345,29 @@ def test_closed_intervals__match_the_wall_clock_definition_minute_by_minute(spec
 hold_st = st.tuples(st.integers(0, 40 * 60), st.integers(15, 6 * 60), st.integers(1, 4))
 
 
+buffer_st = st.sampled_from([0, 0, 5, 15, 30, 90]).map(lambda m: timedelta(minutes=m))
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(hours=hours_st, specs=st.lists(closure_st, max_size=2), holds=st.lists(hold_st, max_size=6),
-       quantity=st.integers(1, 8), tz=st.sampled_from(ZONES[:3]), window=window_st)
-def test_free_intervals__give_the_free_units_of_every_minute(hours, specs, holds, quantity, tz, window):
+       quantity=st.integers(1, 8), tz=st.sampled_from(ZONES[:3]), window=window_st,
+       before=buffer_st, after=buffer_st)
+def test_free_intervals__give_the_free_units_of_every_minute(hours, specs, holds, quantity, tz, window,
+                                                              before, after):
     start, end = window
     closures = _make_closures(specs, tz, start.date().isoformat())
     base = start.replace(minute=0)
     hold_objs = [Hold(base + timedelta(minutes=o), base + timedelta(minutes=o + d), q) for o, d, q in holds]
-    found = free_intervals(hours, closures, hold_objs, quantity, tz, start, end)
+    found = free_intervals(hours, closures, hold_objs, quantity, tz, start, end, before, after)
     _well_formed(found, start, end)
+    held = {t: sum(h.quantity for h in hold_objs if h.start <= t < h.end)
+            for t in _minutes(start - before, end + after)}
     for t in _minutes(start, end):
         free = 0
         if _oracle_open(hours, tz, t) and not _oracle_closed(closures, tz, t):
-            free = max(0, quantity - sum(h.quantity for h in hold_objs if h.start <= t < h.end))
+            # A one-minute booking at t holds [t − before, t + 1 min + after).
+            peak = max(held[u] for u in _minutes(t - before, t + MINUTE + after))
+            free = max(0, quantity - peak)
         piece = _containing(found, t)
         assert (piece.quantity if piece else 0) == free, t
     for a, b in zip(found, found[1:]):
