@@ -138,16 +138,23 @@ def _cell(availability: Availability, busy: Sequence[BusyBlock], wall_start: dat
     instants = rules.wall_to_instants(asset.timezone, wall_start, wall_end)
     if not instants:
         return Cell("none")  # a row that does not exist on this day (the March switch)
-    start, end = instants[0].start, instants[-1].end
-    piece = next((f for f in availability.free if f.start <= start and end <= f.end), None)
-    if piece is not None and len(instants) == 1:
-        if end <= now:
-            return Cell("past", start, end)
-        book_end = end
-        wanted = start + timedelta(minutes=asset.min_duration_minutes)
+    # In the repeated October hour a row stands for two separate pieces of time. When both are
+    # free the cell is free, and it books the first of them that is not over yet.
+    pieces = [next((f for f in availability.free if f.start <= i.start and i.end <= f.end), None)
+              for i in instants]
+    if all(p is not None for p in pieces):
+        ahead = [(i, p) for i, p in zip(instants, pieces) if i.end > now]
+        if not ahead:
+            return Cell("past", instants[0].start, instants[0].end)
+        first, piece = ahead[0]
+        assert piece is not None
+        book_end = first.end
+        wanted = first.start + timedelta(minutes=asset.min_duration_minutes)
         if wanted > book_end and wanted <= piece.end:
             book_end = wanted
-        return Cell("free", start, end, piece.quantity, start, book_end)
+        quantity = min(p.quantity for p in pieces if p is not None)
+        return Cell("free", first.start, first.end, quantity, first.start, book_end)
+    start, end = instants[0].start, instants[-1].end
     reasons = {b.source for b in busy if b.start < end and start < b.end}
     for reason in ("booking", "closure", "closed"):
         if reason in reasons:

@@ -146,3 +146,16 @@ async def test_asset_page__the_missing_march_hour_is_marked_not_offered(world, m
     assert re.findall(r'<td class="cal-(\w+)"', two) == ["free"] * 6 + ["none"]
     three = re.findall(r"<tr>\s*<th scope=\"row\">03:00</th>(.*?)</tr>", html, re.S)[0]
     assert "start=2026-03-29T03%3A00%3A00%2B02%3A00" in unescape(three)
+
+
+async def test_asset_page__the_repeated_october_hour_is_free_and_books_its_first_pass(world, make_asset):
+    night = await make_asset(organisation=world["owner"], title="Nachtcafé",
+                             opening_hours=[(d, "00:00", "12:00") for d in range(7)])
+    with clock.frozen_at(datetime(2026, 10, 1, tzinfo=BERLIN)):
+        response = await world["client"].get(f"/assets/{night.id}?week=2026-10-25")
+    html = response.text
+    for row, start in (("02:00", "2026-10-25T02%3A00%3A00%2B02%3A00"), ("02:30", "2026-10-25T02%3A30%3A00%2B02%3A00")):
+        cells = re.findall(rf"<tr>\s*<th scope=\"row\">{row}</th>(.*?)</tr>", html, re.S)[0]
+        assert re.findall(r'<td class="cal-(\w+)"', cells) == ["free"] * 7
+        assert "Booked" not in cells
+        assert f"start={start}" in unescape(cells)  # the first pass, still summer time
