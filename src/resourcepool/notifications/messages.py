@@ -24,16 +24,22 @@ _TEXTS: dict[str, dict[str, tuple[str, str]]] = {
             "If you did not expect this invitation, you can ignore this message.\n",
         ),
     },
-    "added": {
+    "membership_offer": {
         "de": (
-            "Sie gehören jetzt zu {organisation}",
-            "Hallo {name},\n\n{inviter} hat Sie bei resourcepool zu „{organisation}“ hinzugefügt "
-            "(Rolle: {role}).\n\n{url}\n",
+            "Einladung zu {organisation}",
+            "Hallo {name},\n\n{inviter} lädt Sie ein, bei resourcepool „{organisation}“ beizutreten "
+            "(Rolle: {role}).\n\nMelden Sie sich an und nehmen Sie die Einladung auf Ihrer Kontoseite an "
+            "oder lehnen Sie sie ab (30 Tage lang):\n\n{url}\n\n"
+            "Haben Sie noch kein Passwort, nutzen Sie den Link aus Ihrer ersten Einladung oder "
+            "„Passwort vergessen?“ auf der Anmeldeseite.\n",
         ),
         "en": (
-            "You now belong to {organisation}",
-            "Hello {name},\n\n{inviter} has added you to \"{organisation}\" on resourcepool "
-            "(role: {role}).\n\n{url}\n",
+            "Invitation to {organisation}",
+            "Hello {name},\n\n{inviter} invites you to join \"{organisation}\" on resourcepool "
+            "(role: {role}).\n\nSign in to accept or decline the invitation on your account page "
+            "(within 30 days):\n\n{url}\n\n"
+            "If you have no password yet, use the link of your first invitation or "
+            "\"Forgot your password?\" on the sign-in page.\n",
         ),
     },
     "verified": {
@@ -74,7 +80,7 @@ _TEXTS: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 
-ROLE_NAMES = {"de": {"member": "Mitglied", "manager": "Verwaltung"},
+ROLE_NAMES = {"de": {"member": "Mitglied", "manager": "Verantwortlich"},
               "en": {"member": "member", "manager": "manager"}}
 
 

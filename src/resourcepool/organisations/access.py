@@ -18,7 +18,11 @@ def coordinates_any(identity: Identity | None, network_ids: Iterable[int]) -> bo
 
 
 def can_see_private(identity: Identity | None, organisation_id: int, network_ids: Iterable[int]) -> bool:
-    """Contact details, members and pending status: its own members and its networks' coordinators."""
+    """Contact details, members and pending status: its own members and its networks' coordinators.
+
+    `network_ids` are the networks where it is pending or verified: a network that turned it
+    down has no business with its private side any more.
+    """
     if identity is None:
         return False
     return identity.is_member_of(organisation_id) or coordinates_any(identity, network_ids)
@@ -27,6 +31,14 @@ def can_see_private(identity: Identity | None, organisation_id: int, network_ids
 def can_manage(identity: Identity | None, organisation_id: int) -> bool:
     """Edit the organisation, invite and manage members: its managers only."""
     return identity is not None and identity.is_manager_of(organisation_id)
+
+
+def can_invite(identity: Identity | None, organisation_id: int, verified_network_ids: Iterable[int]) -> bool:
+    """Invite members: its managers, and the coordinators of a network that verified it.
+
+    Coordinators may, because an organisation they add directly has no manager yet.
+    """
+    return can_manage(identity, organisation_id) or coordinates_any(identity, verified_network_ids)
 
 
 def can_decide(identity: Identity | None, network_id: int) -> bool:

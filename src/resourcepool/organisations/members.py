@@ -14,7 +14,7 @@ from resourcepool.db.engine import DB
 from resourcepool.errors import N_, Conflict, Forbidden, NotFound, ValidationFailed
 from resourcepool.notifications import messages
 from resourcepool.notifications.outbox import enqueue_message
-from resourcepool.organisations import access
+from resourcepool.organisations import access, invitations
 from resourcepool.settings import get_settings
 
 ROLES = ("member", "manager")
@@ -24,9 +24,12 @@ INVITATION_TTL = timedelta(days=7)
 @dataclass(frozen=True)
 class Invitation:
     user_id: int
-    # None when the user already had an account: they were added and told, no link needed.
+    # Only for a person this call created: the link sets their first password. Anyone else
+    # gets nothing here; a link to an existing account would let the inviter take it over.
     invite_url: str | None
     new_user: bool
+    # True when the person already had an account: they join only once they accept.
+    pending: bool = False
 
 
 def validate_role(role: str) -> str:
@@ -42,44 +45,43 @@ def _require_manager(identity: Identity, organisation_id: int) -> None:
 
 async def invite_member(identity: Identity, organisation_id: int, email: str, name: str,
                         role: str = "member") -> Invitation:
-    """Add a person to the organisation; a new person gets an account and an invitation link."""
-    _require_manager(identity, organisation_id)
-    email = normalise_email(email)
-    name = validate_name(name)
-    role = validate_role(role)
+    """Invite a person: someone new gets an account, a membership and a link to set a password;
+    someone with an account gets an invitation to accept (invitations.offer_membership).
+
+    Managers invite, and so do coordinators of a network that verified the organisation.
+    """
     async with DB.transaction():
         organisation = await sql.fetch_value(
             "SELECT name FROM organisation WHERE id = $1 FOR SHARE", organisation_id
         )
         if organisation is None:
             raise NotFound(N_("No such organisation."))
+        # Who may invite before what: a stranger learns nothing from the input's rules.
+        await invitations.require_inviter(identity, organisation_id)
+        email = normalise_email(email)
+        name = validate_name(name)
+        role = validate_role(role)
         user = await find_user_by_email(email)
-        new_user = user is None
-        user_id = await create_user(email, name) if user is None else user.id
-        inserted = await sql.fetch_value(
-            """INSERT INTO membership (user_id, organisation_id, role, created_at) VALUES ($1, $2, $3, $4)
-               ON CONFLICT (user_id, organisation_id) DO NOTHING RETURNING id""",
+        if user is not None:
+            member = await sql.fetch_value(
+                "SELECT 1 FROM membership WHERE user_id = $1 AND organisation_id = $2", user.id, organisation_id
+            )
+            if member:
+                raise Conflict(N_("This person already belongs to your organisation."), field="email")
+            await invitations.offer_membership(identity, organisation_id, organisation, user, role)
+            return Invitation(user.id, None, new_user=False, pending=True)
+        user_id = await create_user(email, name)
+        await sql.execute(
+            "INSERT INTO membership (user_id, organisation_id, role, created_at) VALUES ($1, $2, $3, $4)",
             user_id, organisation_id, role, clock.now(),
         )
-        if inserted is None:
-            raise Conflict(N_("This person already belongs to your organisation."), field="email")
-        base = get_settings().base_url
-        locale = user.locale if user else None
-        to_name = user.name if user else name
-        if user is None or not user.has_password:
-            # No password yet (new, or invited earlier and never accepted): they need the link.
-            token = await issue_user_token(user_id, "invitation", INVITATION_TTL,
-                                           organisation_id=organisation_id, created_by=identity.user_id)
-            url: str | None = f"{base}/invitations/{token}"
-            subject, body = messages.render("invitation", locale, name=to_name, inviter=identity.name,
-                                            organisation=organisation, url=url)
-        else:
-            url = None
-            subject, body = messages.render("added", locale, name=to_name, inviter=identity.name,
-                                            organisation=organisation, role=role,
-                                            url=f"{base}/organisations/{organisation_id}")
+        token = await issue_user_token(user_id, "invitation", INVITATION_TTL,
+                                       organisation_id=organisation_id, created_by=identity.user_id)
+        url = f"{get_settings().base_url}/invitations/{token}"
+        subject, body = messages.render("invitation", None, name=name, inviter=identity.name,
+                                        organisation=organisation, url=url)
         await enqueue_message(email, subject, body)
-    return Invitation(user_id, url, new_user)
+    return Invitation(user_id, url, new_user=True)
 
 
 async def _lock_members(organisation_id: int) -> dict[int, str]:

@@ -134,7 +134,8 @@ async def _entries(organisation_ids: list[int]) -> dict[int, list[NetworkEntry]]
 
 
 def _view(identity: Identity | None, row: dict[str, Any], entries: list[NetworkEntry]) -> OrganisationView:
-    network_ids = [e.network_id for e in entries]
+    # A coordinator's right to the private side ends when their network turns it down.
+    network_ids = [e.network_id for e in entries if e.status in ("pending", "verified")]
     private = access.can_see_private(identity, row["id"], network_ids)
     if not private:
         # Outsiders see only the networks that admitted it; a coordinator sees their own too.
@@ -209,21 +210,41 @@ async def get_organisation(identity: Identity | None, organisation_id: int) -> O
     return _view(identity, row, entries[organisation_id])
 
 
-async def list_members(identity: Identity | None, organisation_id: int) -> list[MemberInfo]:
-    """The members of an organisation, for its members and its networks' coordinators only."""
+async def list_members(identity: Identity | None, organisation_id: int, *, limit: int = 1000,
+                       offset: int = 0) -> tuple[list[MemberInfo], int]:
+    """A page of an organisation's members and their total, for its members and its networks'
+    coordinators only; managers first."""
     view = await get_organisation(identity, organisation_id)
     if not view.private:
         raise Forbidden(N_("Only members of this organisation may see its members."))
+    total = await sql.fetch_value("SELECT count(*) FROM membership WHERE organisation_id = $1", organisation_id)
     rows = await sql.fetch(
         """
         SELECT u.id AS user_id, u.name, u.email, m.role, u.password_hash IS NOT NULL AS has_password
         FROM membership m JOIN app_user u ON u.id = m.user_id
         WHERE m.organisation_id = $1
         ORDER BY m.role = 'manager' DESC, lower(u.name), u.id
+        LIMIT $2 OFFSET $3
         """,
-        organisation_id,
+        organisation_id, limit, offset,
     )
-    return [MemberInfo(**r) for r in rows]
+    return [MemberInfo(**r) for r in rows], int(total)
+
+
+async def get_member(identity: Identity | None, organisation_id: int, user_id: int) -> MemberInfo:
+    """One member, for those who may see the members; NotFound if not a member."""
+    view = await get_organisation(identity, organisation_id)
+    if not view.private:
+        raise Forbidden(N_("Only members of this organisation may see its members."))
+    row = await sql.fetch_one(
+        """SELECT u.id AS user_id, u.name, u.email, m.role, u.password_hash IS NOT NULL AS has_password
+           FROM membership m JOIN app_user u ON u.id = m.user_id
+           WHERE m.organisation_id = $1 AND m.user_id = $2""",
+        organisation_id, user_id,
+    )
+    if row is None:
+        raise NotFound(N_("This person does not belong to your organisation."))
+    return MemberInfo(**row)
 
 
 async def coordinator_overview(identity: Identity) -> list[CoordinatorNetwork]:

@@ -166,23 +166,6 @@ async def create_organisation(identity: Identity, network_slug: str, data: dict[
     return organisation_id
 
 
-async def add_organisation_to_network(identity: Identity, network_slug: str, organisation_id: int) -> None:
-    """A coordinator admits an existing organisation to their network (verified at once)."""
-    async with DB.transaction():
-        network = await _require_coordinator(identity, network_slug)
-        if not await sql.fetch_value("SELECT 1 FROM organisation WHERE id = $1", organisation_id):
-            raise NotFound(N_("No such organisation."))
-        now = clock.now()
-        await sql.execute(
-            """INSERT INTO network_organisation (network_id, organisation_id, status, applied_at,
-                                                 decided_at, decided_by)
-               VALUES ($1, $2, 'verified', $3, $3, $4)
-               ON CONFLICT (network_id, organisation_id) DO UPDATE
-               SET status = 'verified', decided_at = $3, decided_by = $4""",
-            network.id, organisation_id, now, identity.user_id,
-        )
-
-
 async def apply_to_join(
     network_slug: str,
     data: dict[str, Any],

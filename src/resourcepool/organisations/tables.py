@@ -54,6 +54,18 @@ class Membership(Table, tablename="membership", db=DB):
     created_at = Timestamptz(default=TimestamptzNow())
 
 
+class MembershipInvitation(Table, tablename="membership_invitation", db=DB):
+    """A person who already has an account, invited to an organisation: a member once they accept."""
+
+    id = BigSerial(primary_key=True)
+    user_id = ForeignKey(references=AppUser, db_column_name="user_id")
+    organisation_id = ForeignKey(references=Organisation, db_column_name="organisation_id")
+    role = Text()
+    invited_by = BigInt(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz()
+
+
 class Coordinator(Table, tablename="coordinator", db=DB):
     id = BigSerial(primary_key=True)
     network_id = ForeignKey(references=Network, db_column_name="network_id")

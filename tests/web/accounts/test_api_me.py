@@ -14,4 +14,5 @@ async def test_me__returns_the_identity_with_roles_and_networks(api_as, make_net
         "locale": "de",
         "organisations": [{"id": organisation.id, "name": "Tafel Mitte e.V.", "role": "manager"}],
         "coordinated_networks": [{"id": network.id, "slug": network.slug, "name": "Quartiersnetz Herten-Mitte"}],
+        "invitations": [],
     }

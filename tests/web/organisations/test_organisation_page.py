@@ -103,3 +103,27 @@ async def test_my_organisations__lists_several_with_their_status(make_network, m
     assert page.status_code == 200
     assert "Erster Verein" in page.text and "Zweiter Verein" in page.text
     assert "Warten auf Bestätigung" in page.text
+
+
+async def test_an_organisation_named_like_a_script__is_escaped_on_its_page_and_in_lists(
+        make_network, make_organisation, make_user, sign_in):
+    network = await make_network()
+    org = await make_organisation(network=network, status="pending", name="<script>alert(1)</script>")
+    second = await make_organisation(network=network)
+    manager = await make_user(organisation=org, role="manager")
+    await make_user(organisation=second, role="manager", email=manager.email + ".second")
+    from resourcepool.db import sql
+
+    await sql.execute("INSERT INTO membership (user_id, organisation_id, role) VALUES ($1, $2, 'member')",
+                      manager.id, second.id)
+    coordinator = await make_user(coordinator_of=network)
+    pages = [
+        await (await sign_in(manager)).get(f"/organisations/{org.id}"),
+        await (await sign_in(manager)).get("/organisations"),
+        await (await sign_in(manager)).get("/"),
+        await (await sign_in(coordinator)).get("/coordinator"),
+    ]
+    for page in pages:
+        assert page.status_code == 200
+        assert "<script>alert(1)</script>" not in page.text
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text

@@ -156,3 +156,48 @@ async def test_non_coordinator__gets_403_on_the_coordinator_page(make_organisati
     assert (await browser.get("/coordinator")).status_code == 403
     response = await post_form(browser, f"/coordinator/{org.network.slug}/organisations/{org.id}/verify", {})
     assert response.status_code == 403
+
+
+async def test_coordinator_of_a_network_that_rejected_it__no_longer_sees_its_private_side(
+        make_network, make_organisation, make_user, api_as, sign_in):
+    from resourcepool.db import sql
+
+    network = await make_network()
+    org = await make_organisation(network=network, status="rejected", name="Abgelehnt e.V.")
+    await sql.execute("UPDATE organisation SET contact_email = 'geheim@abgelehnt.example' WHERE id = $1", org.id)
+    await make_user(organisation=org, role="manager", email="chef@abgelehnt.example")
+    coordinator = await make_user(coordinator_of=network)
+    api = await api_as(coordinator)
+
+    body = (await api.get(f"/api/v1/organisations/{org.id}")).json()
+    members = await api.get(f"/api/v1/organisations/{org.id}/members")
+    page = await (await sign_in(coordinator)).get(f"/organisations/{org.id}")
+
+    assert body["contact_email"] is None
+    assert members.status_code == 403
+    assert "geheim@abgelehnt.example" not in page.text and "chef@abgelehnt.example" not in page.text
+    # Once it applies again, the coordinators see what they need to decide.
+    await sql.execute("UPDATE network_organisation SET status = 'pending', decided_at = NULL WHERE organisation_id = $1",
+                      org.id)
+    assert (await api.get(f"/api/v1/organisations/{org.id}")).json()["contact_email"] == "geheim@abgelehnt.example"
+
+
+async def test_manager_of_a__cannot_change_b_by_page_forms(two_organisations, make_user, sign_in):
+    from resourcepool.db import sql
+
+    _, _, b, a_manager, b_manager = two_organisations
+    b_member = await make_user(organisation=b)
+    browser = await sign_in(a_manager)
+    before = await sql.fetch("SELECT user_id, organisation_id, role FROM membership ORDER BY id")
+    attempts = [
+        (f"/organisations/{b.id}", {"name": "Gekapert", "sector": "business"}),
+        (f"/organisations/{b.id}/members/{b_member.id}/role", {"role": "manager"}),
+        (f"/organisations/{b.id}/members/{b_manager.id}/role", {"role": "member"}),
+        (f"/organisations/{b.id}/members/{b_member.id}/remove", {}),
+        (f"/organisations/{b.id}/invitations/{b_member.id}/withdraw", {}),
+    ]
+    for url, data in attempts:
+        response = await post_form(browser, url, data)
+        assert response.status_code in (403, 404), (url, response.status_code)
+    assert await sql.fetch_value("SELECT name FROM organisation WHERE id = $1", b.id) == "Verein B"
+    assert await sql.fetch("SELECT user_id, organisation_id, role FROM membership ORDER BY id") == before

@@ -67,16 +67,21 @@ async def test_manager_applies_to_a_second_network__pending_there(make_network, 
     assert again.status_code == 409
 
 
-async def test_coordinator_admits_an_existing_organisation_of_another_network(
+async def test_a_coordinator_cannot_pull_in_an_organisation_that_did_not_apply(
         make_network, make_organisation, make_user, api_as):
     herten, westerholt = await make_network(), await make_network()
-    org = await make_organisation(network=herten)
-    coordinator = await make_user(coordinator_of=westerholt)
-    response = await (await api_as(coordinator)).put(f"/api/v1/networks/{westerholt.slug}/organisations/{org.id}")
-    assert response.status_code == 200, response.text
-    assert {n["network"]: n["status"] for n in response.json()["networks"]} == {
-        herten.slug: "verified", westerholt.slug: "verified"}
-    # but not into a network they do not coordinate
-    other = await make_network()
-    response = await (await api_as(coordinator)).put(f"/api/v1/networks/{other.slug}/organisations/{org.id}")
-    assert response.status_code == 403
+    verified = await make_organisation(network=herten)
+    pending_elsewhere = await make_organisation(network=herten, status="pending")
+    api = await api_as(await make_user(coordinator_of=westerholt))
+    before = await sql.fetch("SELECT network_id, organisation_id, status FROM network_organisation ORDER BY id")
+
+    for org in (verified, pending_elsewhere):
+        # The old "admit" endpoint is gone, and verifying needs an application to this network.
+        assert (await api.put(f"/api/v1/networks/{westerholt.slug}/organisations/{org.id}")).status_code in (404, 405)
+        response = await api.post(f"/api/v1/networks/{westerholt.slug}/organisations/{org.id}/verify")
+        assert response.status_code == 404
+    # An id that does not exist answers the same: nothing tells which ids exist.
+    missing = await api.post(f"/api/v1/networks/{westerholt.slug}/organisations/999999/verify")
+    assert missing.status_code == 404 and missing.json()["detail"] == response.json()["detail"]
+    assert await sql.fetch("SELECT network_id, organisation_id, status FROM network_organisation ORDER BY id") == before
+    assert (await api.get(f"/api/v1/organisations/{pending_elsewhere.id}")).status_code == 404

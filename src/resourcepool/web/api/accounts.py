@@ -19,12 +19,14 @@ from resourcepool.accounts.profile import (
 )
 from resourcepool.accounts.recovery import accept_invitation
 from resourcepool.accounts.service import get_user
+from resourcepool.organisations.invitations import membership_offers
 from resourcepool.web.auth import login_required, require_identity
 from resourcepool.web.schemas.accounts import (
     ApiTokenOut,
     InvitationAccepted,
     InvitationAcceptance,
     Me,
+    MembershipOfferOut,
     NetworkOut,
     OrganisationRoleOut,
     TokenCreated,
@@ -94,6 +96,8 @@ class AuthApi(Controller):
             locale=user.locale,
             organisations=[OrganisationRoleOut(o.id, o.name, o.role) for o in organisations],
             coordinated_networks=[NetworkOut(n.id, n.slug, n.name) for n in networks],
+            invitations=[MembershipOfferOut(o.organisation_id, o.organisation_name, o.role, o.invited_by,
+                                            o.expires_at) for o in await membership_offers(identity.user_id)],
         )
 
     @post("/invitations/{token:str}", status_code=HTTP_200_OK, summary="Accept an invitation by choosing a password",

@@ -4,23 +4,27 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, delete, get, patch, post, put
+from litestar import Controller, Request, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, PathParameter, QueryParameter
 
+from resourcepool.organisations import invitations, queries, service
 from resourcepool.organisations import members as members_service
-from resourcepool.organisations import queries, service
-from resourcepool.organisations.queries import OrganisationView
+from resourcepool.organisations.queries import MemberInfo, OrganisationView
 from resourcepool.web.auth import coordinator_required, login_required, require_identity
 from resourcepool.web.schemas.organisations import (
     Decision,
     InvitationOut,
     MemberInvite,
     MemberOut,
+    MemberPage,
     MemberRoleChange,
+    MembershipOut,
     NetworkApplication,
     NetworkEntryOut,
     NetworkOut,
     NetworkPage,
+    OpenInvitationOut,
+    OpenInvitationPage,
     OrganisationCreate,
     OrganisationOut,
     OrganisationPage,
@@ -48,6 +52,11 @@ def organisation_out(view: OrganisationView) -> OrganisationOut:
     )
 
 
+def member_out(member: MemberInfo) -> MemberOut:
+    return MemberOut(user_id=member.user_id, name=member.name, email=member.email, role=member.role,  # type: ignore[arg-type]
+                     active=member.has_password)
+
+
 def _given(struct: Any) -> dict[str, Any]:
     return {k: getattr(struct, k) for k in struct.__struct_fields__ if getattr(struct, k) is not None}
 
@@ -69,13 +78,6 @@ class NetworksApi(Controller):
         identity = require_identity(request)
         network = await queries.get_network_by_slug(slug)
         await service.verify_organisation(identity, network.id, organisation_id, data.note if data else "")
-        return organisation_out(await queries.get_organisation(identity, organisation_id))
-
-    @put("/{slug:str}/organisations/{organisation_id:int}", guards=[coordinator_required],
-         summary="Admit an existing organisation to the network (verified at once)")
-    async def admit(self, request: Request, slug: FromPath[str], organisation_id: Id) -> OrganisationOut:
-        identity = require_identity(request)
-        await service.add_organisation_to_network(identity, slug, organisation_id)
         return organisation_out(await queries.get_organisation(identity, organisation_id))
 
     @post("/{slug:str}/organisations/{organisation_id:int}/reject", guards=[coordinator_required],
@@ -130,17 +132,55 @@ class OrganisationsApi(Controller):
         return organisation_out(await queries.get_organisation(identity, organisation_id))
 
     @get("/{organisation_id:int}/members", summary="Members (for members and coordinators)")
-    async def list_members(self, request: Request, organisation_id: Id) -> list[MemberOut]:
-        members = await queries.list_members(require_identity(request), organisation_id)
-        return [MemberOut(user_id=m.user_id, name=m.name, email=m.email, role=m.role,  # type: ignore[arg-type]
-                          active=m.has_password) for m in members]
+    async def list_members(self, request: Request, organisation_id: Id, limit: Limit = 50,
+                           offset: Offset = 0) -> MemberPage:
+        members, total = await queries.list_members(require_identity(request), organisation_id,
+                                                    limit=limit, offset=offset)
+        return MemberPage(items=[member_out(m) for m in members], total=total)
 
-    @post("/{organisation_id:int}/members", summary="Invite a member (managers)")
+    @post("/{organisation_id:int}/members",
+          summary="Invite a member (managers, and coordinators of a network that verified it)",
+          description="A new person gets an account and `invite_url`, the link that sets their password. "
+                      "A person who already has an account is invited by email and becomes a member only "
+                      "once they accept (`pending: true`, no link).")
     async def invite(self, request: Request, organisation_id: Id, data: JSONBody[MemberInvite]) -> InvitationOut:
         identity = require_identity(request)
         await queries.get_organisation(identity, organisation_id)
         invitation = await members_service.invite_member(identity, organisation_id, data.email, data.name, data.role)
-        return InvitationOut(user_id=invitation.user_id, invite_url=invitation.invite_url)
+        return InvitationOut(user_id=invitation.user_id, invite_url=invitation.invite_url,
+                             pending=invitation.pending)
+
+    @get("/{organisation_id:int}/invitations", summary="Invitations waiting for an answer (those who may invite)")
+    async def list_invitations(self, request: Request, organisation_id: Id, limit: Limit = 50,
+                               offset: Offset = 0) -> OpenInvitationPage:
+        identity = require_identity(request)
+        await queries.get_organisation(identity, organisation_id)
+        waiting = await invitations.open_invitations(identity, organisation_id)
+        return OpenInvitationPage(
+            items=[OpenInvitationOut(user_id=i.user_id, email=i.email, role=i.role,  # type: ignore[arg-type]
+                                     created_at=i.created_at, expires_at=i.expires_at)
+                   for i in waiting[offset:offset + limit]],
+            total=len(waiting),
+        )
+
+    @delete("/{organisation_id:int}/invitations/{user_id:int}", summary="Withdraw an unanswered invitation")
+    async def withdraw_invitation(self, request: Request, organisation_id: Id, user_id: Id) -> None:
+        identity = require_identity(request)
+        await queries.get_organisation(identity, organisation_id)
+        await invitations.withdraw_invitation(identity, organisation_id, user_id)
+
+    @post("/{organisation_id:int}/invitation/accept", status_code=200,
+          summary="Accept your invitation to this organisation")
+    async def accept_invitation(self, request: Request, organisation_id: Id) -> MembershipOut:
+        # No visibility check first: an invitation may come from an organisation still waiting
+        # for verification, which the invited person cannot see yet.
+        role = await invitations.accept_membership(require_identity(request), organisation_id)
+        return MembershipOut(organisation_id=organisation_id, role=role)  # type: ignore[arg-type]
+
+    @post("/{organisation_id:int}/invitation/decline", status_code=204,
+          summary="Decline your invitation to this organisation")
+    async def decline_invitation(self, request: Request, organisation_id: Id) -> None:
+        await invitations.decline_membership(require_identity(request), organisation_id)
 
     @patch("/{organisation_id:int}/members/{user_id:int}", summary="Change a member's role (managers)")
     async def change_role(self, request: Request, organisation_id: Id, user_id: Id,
@@ -148,9 +188,7 @@ class OrganisationsApi(Controller):
         identity = require_identity(request)
         await queries.get_organisation(identity, organisation_id)
         await members_service.change_member_role(identity, organisation_id, user_id, data.role)
-        member = next(m for m in await queries.list_members(identity, organisation_id) if m.user_id == user_id)
-        return MemberOut(user_id=member.user_id, name=member.name, email=member.email, role=member.role,  # type: ignore[arg-type]
-                         active=member.has_password)
+        return member_out(await queries.get_member(identity, organisation_id, user_id))
 
     @delete("/{organisation_id:int}/members/{user_id:int}", summary="Remove a member (managers)")
     async def remove(self, request: Request, organisation_id: Id, user_id: Id) -> None:

@@ -21,6 +21,7 @@ from resourcepool.accounts.recovery import (
 from resourcepool.accounts.service import get_user, normalise_email, set_user_language
 from resourcepool.accounts.sessions import create_session, end_session
 from resourcepool.errors import N_, DomainError, NotAuthenticated, NotFound, RateLimited, ValidationFailed
+from resourcepool.organisations.invitations import accept_membership, decline_membership, membership_offers
 from resourcepool.settings import get_settings
 from resourcepool.web import i18n
 from resourcepool.web.auth import LANGUAGE_COOKIE, current_identity, login_required, require_identity, session_cookie_name
@@ -40,6 +41,7 @@ DONE_MESSAGES = {
     "password": N_("Your password has been changed. Your other sessions have been signed out."),
     "language": N_("Your language has been saved."),
     "revoked": N_("The API token has been revoked."),
+    "declined": N_("You have declined the invitation."),
 }
 
 
@@ -209,6 +211,7 @@ class AccountPages(Controller):
             "user": await get_user(identity.user_id),
             "organisations": await organisations_of(identity.user_id),
             "tokens": await list_api_tokens(identity.user_id),
+            "offers": await membership_offers(identity.user_id),
             "password_form": FormState(),
             "token_form": FormState(),
             "new_token": None,
@@ -255,6 +258,20 @@ class AccountPages(Controller):
             form.add_error(exc)
             return await self._render(request, 422, password_form=form)
         return _see("/account?done=password")
+
+    @post("/invitations/{organisation_id:int}/accept", name="account_invitation_accept")
+    async def accept_invitation(
+        self, request: Request, organisation_id: Annotated[int, Parameter(ge=1, le=BIGINT_MAX)]
+    ) -> Redirect:
+        await accept_membership(require_identity(request), organisation_id)
+        return _see(f"/organisations/{organisation_id}")
+
+    @post("/invitations/{organisation_id:int}/decline", name="account_invitation_decline")
+    async def decline_invitation(
+        self, request: Request, organisation_id: Annotated[int, Parameter(ge=1, le=BIGINT_MAX)]
+    ) -> Redirect:
+        await decline_membership(require_identity(request), organisation_id)
+        return _see("/account?done=declined")
 
     @post("/tokens", name="account_token_create")
     async def create_token(self, request: Request) -> Template:

@@ -6,6 +6,7 @@ from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
 from resourcepool.accounts.service import set_user_language
+from resourcepool.organisations.invitations import membership_offers
 from resourcepool.organisations.queries import waiting_for_verification
 from resourcepool.stats.service import get_landing_headlines
 from resourcepool.web import i18n
@@ -20,7 +21,9 @@ class HomePages(Controller):
         identity = current_identity(request)
         headlines = await get_landing_headlines(identity)
         waiting = await waiting_for_verification(identity.user_id) if identity else []
-        return Template("home/landing.html", context={"headlines": headlines, "waiting": waiting})
+        offers = await membership_offers(identity.user_id) if identity else []
+        return Template("home/landing.html", context={"headlines": headlines, "waiting": waiting,
+                                                      "offers": offers})
 
     @post("/language", name="language")
     async def switch_language(self, request: Request) -> Redirect:

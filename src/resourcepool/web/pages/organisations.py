@@ -9,8 +9,8 @@ from litestar.params import PathParameter
 from litestar.response import Redirect, Template
 
 from resourcepool.errors import N_, DomainError
+from resourcepool.organisations import access, invitations, queries, service
 from resourcepool.organisations import members as members_service
-from resourcepool.organisations import queries, service
 from resourcepool.web import i18n
 from resourcepool.web.auth import login_required, require_identity
 from resourcepool.web.errors import status_for
@@ -25,6 +25,7 @@ DONE_MESSAGES = {
     "removed": N_("The member has been removed."),
     "saved": N_("The details have been saved."),
     "applied": N_("Your application has been sent. The network's coordinators will verify it."),
+    "withdrawn": N_("The invitation has been withdrawn."),
 }
 
 
@@ -38,7 +39,10 @@ async def _organisation_page(request: Request, organisation_id: int, *, invite: 
                              invite_url: str | None = None) -> Template:
     identity = require_identity(request)
     view = await queries.get_organisation(identity, organisation_id)
-    members = await queries.list_members(identity, organisation_id) if view.private else []
+    members = (await queries.list_members(identity, organisation_id))[0] if view.private else []
+    can_invite = view.private and access.can_invite(
+        identity, view.id, [n.network_id for n in view.networks if n.status == "verified"])
+    waiting = await invitations.open_invitations(identity, organisation_id) if can_invite else []
     key = request.query_params.get("done")
     if flash is None and key in DONE_MESSAGES:
         flash = {"kind": "ok", "message": i18n.gettext(DONE_MESSAGES[key])}
@@ -53,6 +57,7 @@ async def _organisation_page(request: Request, organisation_id: int, *, invite: 
         "invite": invite or FormState(values={"invite_role": "member"}), "details": details,
         "apply": apply or FormState(), "other_networks": networks,
         "is_manager": view.my_role == "manager", "invite_url": invite_url,
+        "can_invite": can_invite, "open_invitations": waiting,
     })
 
 
@@ -105,11 +110,13 @@ class OrganisationPages(Controller):
             key = f"invite_{exc.field}" if exc.field in ("email", "name", "role") else "_form"
             form.errors[key] = i18n.translate(exc.message, exc.params)
             return await _organisation_page(request, organisation_id, invite=form, status=422)
-        name = form.values["invite_name"].strip()
-        if invitation.invite_url:
-            message = i18n.translate(N_("%(name)s has been invited by email."), {"name": name})
+        if invitation.pending:
+            message = i18n.translate(
+                N_("%(email)s has an account already: they have been invited by email and become a "
+                   "member once they accept."), {"email": form.values["invite_email"].strip()})
         else:
-            message = i18n.translate(N_("%(name)s already had an account and has been added."), {"name": name})
+            message = i18n.translate(N_("%(name)s has been invited by email."),
+                                     {"name": form.values["invite_name"].strip()})
         return await _organisation_page(request, organisation_id, flash={"kind": "ok", "message": message},
                                         invite_url=invitation.invite_url)
 
@@ -141,6 +148,13 @@ class OrganisationPages(Controller):
         if user_id == identity.user_id:
             return _see("/")
         return _see(f"/organisations/{organisation_id}?done=removed#members")
+
+    @post("/{organisation_id:int}/invitations/{user_id:int}/withdraw", name="organisation_invitation_withdraw")
+    async def withdraw_invitation(self, request: Request, organisation_id: Id, user_id: Id) -> Redirect:
+        identity = require_identity(request)
+        await queries.get_organisation(identity, organisation_id)
+        await invitations.withdraw_invitation(identity, organisation_id, user_id)
+        return _see(f"/organisations/{organisation_id}?done=withdrawn#members")
 
     @post("/{organisation_id:int}/networks", name="organisation_apply_network")
     async def apply_to_network(self, request: Request, organisation_id: Id) -> Template | Redirect:

@@ -53,6 +53,17 @@ class NetworkOut(msgspec.Struct):
     name: str
 
 
+class MembershipOfferOut(msgspec.Struct):
+    """An invitation to an organisation waiting for your answer (accept or decline it at
+    /api/v1/organisations/{organisation_id}/invitation/accept|decline)."""
+
+    organisation_id: int
+    organisation_name: str
+    role: str
+    invited_by: str | None
+    expires_at: datetime
+
+
 class Me(msgspec.Struct):
     id: int
     email: str
@@ -60,3 +71,4 @@ class Me(msgspec.Struct):
     locale: str | None
     organisations: list[OrganisationRoleOut]
     coordinated_networks: list[NetworkOut]
+    invitations: list[MembershipOfferOut] = []

@@ -98,8 +98,35 @@ class MemberInvite(msgspec.Struct, forbid_unknown_fields=True):
 
 class InvitationOut(msgspec.Struct):
     user_id: int
-    # null when the person already had an account: added directly and notified by email
+    # Only for a person this call created (the link sets their first password); null otherwise.
     invite_url: str | None
+    # True when the person already had an account: invited by email, a member once they accept.
+    pending: bool = False
+
+
+class OpenInvitationOut(msgspec.Struct):
+    """An invitation of a person with an account that waits for their answer."""
+
+    user_id: int
+    email: str
+    role: Role
+    created_at: datetime
+    expires_at: datetime
+
+
+class OpenInvitationPage(msgspec.Struct):
+    items: list[OpenInvitationOut]
+    total: int
+
+
+class MembershipOut(msgspec.Struct):
+    organisation_id: int
+    role: Role
+
+
+class MemberPage(msgspec.Struct):
+    items: list[MemberOut]
+    total: int
 
 
 class MemberRoleChange(msgspec.Struct, forbid_unknown_fields=True):
