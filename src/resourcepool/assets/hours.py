@@ -79,7 +79,7 @@ async def add_closure(identity: Identity | None, asset_id: int, start: Any, end:
             duration = ends_at.astimezone(zone).replace(tzinfo=None) - local_start
             rule_text, rule = rules.parse_rrule(rrule, local_start)
             # Store the first real occurrence: the rule may not include the start itself.
-            first = rule.after(local_start, inc=True)
+            first = rules.first_rrule_date(rule, local_start)
             starts_at = to_instant(first, zone, field="start")
             ends_at = to_instant(first + duration, zone, field="end")
             if duration > timedelta(days=31):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from dateutil.rrule import rrule as RRule
 from dateutil.rrule import rrulestr
@@ -306,6 +306,51 @@ def check_reason(reason: Any) -> str:
     return reason.strip()
 
 
+class _LookedTooFar(Exception):
+    pass
+
+
+class _BoundedRule(RRule):
+    """A copy of a rule whose search for dates gives up after a number of calendar months.
+
+    dateutil's iteration reads `_byeaster` once on entering each new month (each new year
+    for FREQ=YEARLY, each period for longer intervals) while it looks for the next date;
+    counting those reads bounds the months it may look through.
+    """
+
+    _looks_left = 0
+
+    @property  # type: ignore[override]
+    def _byeaster(self) -> Any:
+        self._looks_left -= 1
+        if self._looks_left < 0:
+            raise _LookedTooFar
+        return self.__dict__["_byeaster"]
+
+
+def rrule_dates(rule: RRule, start: datetime, stop: datetime) -> Iterator[datetime]:
+    """The dates of `rule` in [start, stop], found with bounded work.
+
+    dateutil looks for a next date until the year 9999 and only then gives up, also inside
+    `between()`: `FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30;COUNT=1` (no date, ever) costs ten
+    seconds of CPU. Here the search stops a few months past `stop` (measured from the
+    rule's DTSTART, where dateutil always begins). `start`/`stop` must be naive or aware as
+    the rule's DTSTART is.
+    """
+    bounded = _BoundedRule.__new__(_BoundedRule)
+    bounded.__dict__.update(rule.__dict__)
+    first = rule._dtstart  # type: ignore[attr-defined]
+    bounded._looks_left = max(0, (stop.year - first.year) * 12 + stop.month - first.month) + 3
+    try:
+        for date in bounded._iter():  # type: ignore[attr-defined]
+            if date > stop:
+                return
+            if date >= start:
+                yield date
+    except _LookedTooFar:
+        return
+
+
 def parse_rrule(text: Any, local_start: datetime) -> tuple[str, RRule]:
     """Validate an RRULE for a closure starting at the naive local `local_start`.
 
@@ -341,6 +386,18 @@ def parse_rrule(text: Any, local_start: datetime) -> tuple[str, RRule]:
         raise ValidationFailed(N_("At most %(count)s repetitions."), field="rrule", count=RRULE_MAX_COUNT)
     if until is not None and until.replace(tzinfo=None) > local_start + timedelta(days=366 * RRULE_MAX_YEARS):
         raise ValidationFailed(N_("The repetition may run for at most ten years."), field="rrule")
-    if rule.after(local_start, inc=True) is None:
-        raise ValidationFailed(N_("This repetition rule has no dates."), field="rrule")
+    horizon = local_start + timedelta(days=366 * RRULE_MAX_YEARS)
+    if next(rrule_dates(rule, local_start, horizon), None) is None:
+        raise ValidationFailed(N_("This repetition rule has no dates within the next ten years."),
+                               field="rrule")
     return rule_text, rule
+
+
+def first_rrule_date(rule: RRule, local_start: datetime) -> datetime:
+    """The first date of a rule accepted by parse_rrule (it has one within ten years)."""
+    horizon = local_start + timedelta(days=366 * RRULE_MAX_YEARS)
+    first = next(rrule_dates(rule, local_start, horizon), None)
+    if first is None:
+        raise ValidationFailed(N_("This repetition rule has no dates within the next ten years."),
+                               field="rrule")
+    return first

@@ -43,6 +43,8 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import rrule as RRule
 from dateutil.rrule import rrulestr
 
+from resourcepool.assets.rules import rrule_dates
+
 UTC = timezone.utc
 ZERO = timedelta(0)
 MINUTES_PER_DAY = 1440
@@ -285,13 +287,13 @@ def _occurrences(c: ClosureRule, tz: str, start: datetime, end: datetime) -> lis
     hi_wall = end.astimezone(z).replace(tzinfo=None) + margin
     naive = rule._dtstart.tzinfo is None  # type: ignore[attr-defined]
     lo = lo_wall if naive else lo_wall.replace(tzinfo=z)
+    hi = hi_wall if naive else hi_wall.replace(tzinfo=z)
     out: list[Interval] = []
-    for n, occ in enumerate(rule.xafter(lo, inc=True) if hasattr(rule, "xafter") else rule):
-        occ_wall = occ.replace(tzinfo=None)
-        if occ_wall > hi_wall or n >= MAX_OCCURRENCES:
+    # rrule_dates: a rule with no more dates must not send dateutil looking until 9999.
+    for n, occ in enumerate(rrule_dates(rule, lo, hi)):
+        if n >= MAX_OCCURRENCES:
             break
-        if occ_wall + wall_length < lo_wall:
-            continue
+        occ_wall = occ.replace(tzinfo=None)
         out.extend(wall_to_instants(tz, occ_wall, occ_wall + wall_length))
     return out
 

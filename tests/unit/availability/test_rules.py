@@ -158,6 +158,16 @@ def test_closed_intervals__an_endless_minutely_rule_is_bounded():
     assert found  # returns instead of running for ever
 
 
+def test_closed_intervals__a_stored_rule_without_more_dates_answers_at_once():
+    # Refused when entered today, but older data or another path may hold one.
+    import time
+
+    c = ClosureRule(at("2026-01-05T09:00"), at("2026-01-05T10:00"), "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30;COUNT=1")
+    started = time.perf_counter()
+    assert closed_intervals([c], BERLIN, at("2026-03-01T00:00"), at("2026-05-01T00:00")) == []
+    assert time.perf_counter() - started < 1.0
+
+
 def test_free_intervals__ten_units_with_seven_held_leave_three():
     start, end = at("2026-05-04T08:00"), at("2026-05-04T12:00")
     holds = [Hold(at("2026-05-04T09:00"), at("2026-05-04T11:00"), 4),

@@ -1,5 +1,7 @@
 """The asset API: create, read, change, opening hours, closures — and bad input is a clear 4xx."""
 
+import time
+
 import pytest
 
 from resourcepool.db import sql
@@ -170,6 +172,33 @@ async def test_add_closure__bad_input_is_a_422_and_adds_nothing(manager, api_as,
     assert response.status_code == 422, response.text
     assert response.json()["field"] == field
     assert await sql.fetch_value("SELECT count(*) FROM closure") == 0
+
+
+@pytest.mark.parametrize("rrule", [
+    "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30;COUNT=1",     # never: dateutil looked until 9999 (~10 s)
+    "FREQ=YEARLY;BYMONTH=4;BYMONTHDAY=31;UNTIL=20300101",
+    "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO;COUNT=2",  # a Monday 29 February: not before 2044
+])
+async def test_add_closure__a_rule_without_dates_in_ten_years_is_refused_at_once(manager, api_as, make_asset, rrule):
+    asset = await make_asset(organisation=manager.organisation)
+    api = await api_as(manager)
+    started = time.perf_counter()
+    response = await api.post(f"/api/v1/assets/{asset.id}/closures", json={
+        "start": "2026-12-24T10:00", "end": "2026-12-24T12:00", "rrule": rrule})
+    assert time.perf_counter() - started < 1.0
+    assert response.status_code == 422, response.text
+    assert response.json()["field"] == "rrule"
+    assert response.json()["detail"] == "Diese Wiederholungsregel hat in den nächsten zehn Jahren keine Termine."
+    assert await sql.fetch_value("SELECT count(*) FROM closure") == 0
+
+
+async def test_add_closure__a_rare_rule_is_stored_from_its_first_date(manager, api_as, make_asset):
+    asset = await make_asset(organisation=manager.organisation)
+    api = await api_as(manager)
+    response = await api.post(f"/api/v1/assets/{asset.id}/closures", json={
+        "start": "2026-12-24T10:00", "end": "2026-12-24T12:00", "rrule": "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;COUNT=2"})
+    assert response.status_code == 201, response.text
+    assert response.json()["start"] == "2028-02-29T10:00:00+01:00"
 
 
 async def test_read_asset__usage_instructions_only_for_the_owner(manager, api_as, make_asset, make_organisation, make_user):
