@@ -17,6 +17,7 @@ from resourcepool.db import sql
 from resourcepool.db.engine import DB
 from resourcepool.errors import N_, NotAuthenticated, RateLimited, ValidationFailed
 from resourcepool.settings import get_settings
+from resourcepool.textrules import has_control_characters
 
 # Beyond the short window: an account cannot be guessed at more than this per hour, ever.
 HOURLY_CEILING = 100
@@ -95,6 +96,9 @@ async def authenticate(email: str, password: str, *, ip: str = "") -> int:
     Unknown addresses cost the same time as known ones and get the same message, so the
     answer does not tell which accounts exist.
     """
+    if has_control_characters(email or ""):
+        # No account has such an address; refused before it is counted (it cannot be stored).
+        raise ValidationFailed(N_("Please enter a valid email address."), field="email")
     key = email_key(email)
     attempt_id = await _begin_attempt(key, ip)
     row = await sql.fetch_one(

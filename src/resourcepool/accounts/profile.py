@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from resourcepool.accounts.api_tokens import ApiTokenInfo, create_api_token, list_api_tokens
+from resourcepool.accounts.login import authenticate
 from resourcepool.accounts.service import validate_name
 from resourcepool.db import sql
 from resourcepool.errors import N_, Conflict
@@ -57,6 +58,17 @@ async def issue_api_token(user_id: int, name: str) -> tuple[str, ApiTokenInfo]:
             max=MAX_API_TOKENS,
         )
     return await create_api_token(user_id, name)
+
+
+async def issue_api_token_for_password(email: str, password: str, name: str, *,
+                                       ip: str = "") -> tuple[str, ApiTokenInfo]:
+    """Sign in with email and password and create a named API token.
+
+    The name is checked first: a bad one then costs no sign-in attempt.
+    """
+    name = validate_name(name, max_length=100)
+    user_id = await authenticate(email, password, ip=ip)
+    return await issue_api_token(user_id, name)
 
 
 async def api_tokens_page(user_id: int, limit: int, offset: int) -> tuple[list[ApiTokenInfo], int]:

@@ -12,6 +12,7 @@ from resourcepool.accounts.sessions import end_all_sessions
 from resourcepool.accounts.user_tokens import use_up_user_tokens
 from resourcepool.db import sql
 from resourcepool.errors import N_, Conflict, NotFound, ValidationFailed
+from resourcepool.textrules import has_control_characters
 
 LANGUAGES = ("de", "en")
 
@@ -35,6 +36,7 @@ def normalise_email(email: str) -> str:
         or "." not in domain
         or len(email) > 254
         or any(c.isspace() for c in email)
+        or has_control_characters(email)
         or domain.startswith(".")
         or domain.endswith(".")
     ):
@@ -46,6 +48,9 @@ def validate_name(name: str, *, field: str = "name", max_length: int = 200) -> s
     name = (name or "").strip()
     if not name:
         raise ValidationFailed(N_("Please enter a name."), field=field)
+    if has_control_characters(name):
+        # NUL cannot be stored, and a line break in a name would break the headers of emails.
+        raise ValidationFailed(N_("This text contains characters that are not allowed."), field=field)
     if len(name) > max_length:
         raise ValidationFailed(
             N_("The name may have at most %(max)s characters."), field=field, max=max_length
@@ -54,6 +59,8 @@ def validate_name(name: str, *, field: str = "name", max_length: int = 200) -> s
 
 
 async def find_user_by_email(email: str) -> UserInfo | None:
+    if has_control_characters(email or ""):
+        return None  # no stored address has one (normalise_email refuses them)
     row = await sql.fetch_one(
         """SELECT id, email, name, locale, password_hash IS NOT NULL AS has_password, is_active
            FROM app_user WHERE lower(email) = lower($1)""",

@@ -7,14 +7,19 @@ public side only.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from resourcepool.accounts.identity import Identity
 from resourcepool.db import sql
-from resourcepool.errors import N_, Forbidden, NotFound
+from resourcepool.errors import N_, Forbidden, NotFound, ValidationFailed
 from resourcepool.organisations import access
+from resourcepool.textrules import has_control_characters
+
+# The shape of a network's short name (also a CHECK in the database).
+SLUG = re.compile(r"^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$")
 
 
 @dataclass(frozen=True)
@@ -102,7 +107,10 @@ async def list_networks() -> list[NetworkInfo]:
 
 
 async def get_network_by_slug(slug: str) -> NetworkInfo:
-    row = await sql.fetch_one(f"SELECT {_NETWORK_COLUMNS} FROM network WHERE slug = $1", (slug or "")[:100])
+    if not SLUG.match(slug or ""):
+        # No network has such a name; asking the database would fail on NUL bytes.
+        raise NotFound(N_("No such network."), field="network")
+    row = await sql.fetch_one(f"SELECT {_NETWORK_COLUMNS} FROM network WHERE slug = $1", slug)
     if row is None:
         raise NotFound(N_("No such network."), field="network")
     return NetworkInfo(**row)
@@ -175,6 +183,8 @@ async def list_organisations(
     offset: int = 0,
 ) -> tuple[list[OrganisationView], int]:
     """The organisations the identity may see (only its own with mine=True), and the total."""
+    if network_slug and has_control_characters(network_slug):
+        raise ValidationFailed(N_("This text contains characters that are not allowed."), field="network")
     mine_ids, coordinated = _scope(identity)
     conditions = [_VISIBLE] + (["o.id = ANY($1::bigint[])"] if mine else [])
     args: list[Any] = [mine_ids, coordinated]

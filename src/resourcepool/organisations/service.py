@@ -19,11 +19,11 @@ from resourcepool.errors import N_, Conflict, Forbidden, NotFound, ValidationFai
 from resourcepool.notifications import messages
 from resourcepool.notifications.outbox import enqueue_message
 from resourcepool.organisations import access
-from resourcepool.organisations.queries import NetworkInfo, get_network, get_network_by_slug
+from resourcepool.organisations.queries import SLUG, NetworkInfo, get_network, get_network_by_slug
 from resourcepool.organisations.tables import SECTORS
 from resourcepool.settings import get_settings
+from resourcepool.textrules import clean_text
 
-SLUG = re.compile(r"^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$")
 LOCALES = ("de", "en")
 DETAIL_LIMITS = {"description": 5000, "address": 500, "district": 100, "contact_phone": 50, "website": 500}
 
@@ -73,14 +73,13 @@ def clean_details(data: dict[str, Any], *, partial: bool = False) -> dict[str, A
         cleaned["sector"] = validate_sector(data.get("sector", ""))
     for key, limit in DETAIL_LIMITS.items():
         if key in data or not partial:
-            value = (data.get(key) or "").strip()
-            if len(value) > limit:
-                raise ValidationFailed(N_("At most %(max)s characters, please."), field=key, max=limit)
-            cleaned[key] = value
+            # NUL and other control characters cannot be stored (a 500 otherwise); line
+            # breaks belong in the description only.
+            cleaned[key] = clean_text(data.get(key), key, max_length=limit, multiline=key == "description")
     if cleaned.get("website") and not re.match(r"^https?://[^\s/]+\.[^\s]+$", cleaned["website"]):
         raise ValidationFailed(N_("Please enter a web address starting with https://."), field="website")
     if "contact_email" in data or not partial:
-        value = (data.get("contact_email") or "").strip()
+        value = clean_text(data.get("contact_email"), "contact_email", max_length=254)
         if value:
             try:
                 value = normalise_email(value)
@@ -107,8 +106,7 @@ async def create_network(
     timezone = validate_timezone(timezone)
     if locale not in LOCALES:
         raise ValidationFailed(N_("Unknown language."), field="locale")
-    if len(description or "") > 5000:
-        raise ValidationFailed(N_("At most %(max)s characters, please."), field="description", max=5000)
+    description = clean_text(description, "description", max_length=5000, multiline=True)
     try:
         row = await sql.fetch_one(
             """INSERT INTO network (slug, name, timezone, locale, public_catalogue, description, created_at)
@@ -230,9 +228,7 @@ async def _enter_network(network: NetworkInfo, organisation_id: int, organisatio
 
 
 async def _decide(identity: Identity, network_id: int, organisation_id: int, status: str, note: str) -> None:
-    note = (note or "").strip()
-    if len(note) > 2000:
-        raise ValidationFailed(N_("At most %(max)s characters, please."), field="note", max=2000)
+    note = clean_text(note, "note", max_length=2000, multiline=True)
     if status == "rejected" and not note:
         raise ValidationFailed(N_("Please give a reason; the organisation will see it."), field="note")
     async with DB.transaction():

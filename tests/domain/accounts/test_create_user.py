@@ -24,3 +24,18 @@ async def test_create_user__refuses_a_second_account_with_the_same_email_in_othe
 async def test_create_user__refuses_invalid_emails(app, email):
     with pytest.raises(ValidationFailed):
         await create_user(email, "Someone")
+
+
+@pytest.mark.parametrize("name", ["An\x00na", "Anna\r\nBcc: x@y.example", "Anna\x1b[31m"])
+async def test_create_user__refuses_control_characters_in_the_name(app, name):
+    with pytest.raises(ValidationFailed) as refused:
+        await create_user("anna@example.org", name)
+    assert refused.value.field == "name"
+    assert await find_user_by_email("anna@example.org") is None
+
+
+async def test_create_user__refuses_control_characters_in_the_email(app):
+    with pytest.raises(ValidationFailed) as refused:
+        await create_user("an\x00na@example.org", "Anna")
+    assert refused.value.field == "email"
+    assert await find_user_by_email("an\x00na@example.org") is None

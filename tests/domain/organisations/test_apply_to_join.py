@@ -46,3 +46,33 @@ async def test_apply_to_an_unknown_network__is_not_found():
     with pytest.raises(NotFound):
         await apply_to_join("nirgendwo", ORG, manager_name="Jana", manager_email="jana@fs.example",
                             manager_password=PASSWORD)
+
+
+@pytest.mark.parametrize(("overrides", "field"), [
+    ({"name": "Food\x00sharing"}, "name"),
+    ({"description": "Wir\x00retten"}, "description"),
+    ({"district": "Mit\x07te"}, "district"),
+    ({"address": "Weg 1\n2"}, "address"),
+    ({"manager_name": "Ja\x00na"}, "manager_name"),
+    ({"manager_email": "jana\x00@fs.example"}, "email"),
+    ({"network": "her\x00ten"}, "network"),
+])
+async def test_apply__control_characters_are_refused_for_the_field_and_nothing_is_kept(make_network, overrides,
+                                                                                      field):
+    await make_network(slug="herten")
+    manager = {"manager_name": "Jana", "manager_email": "jana@fs.example", "manager_password": PASSWORD}
+    manager.update({k: v for k, v in overrides.items() if k.startswith("manager_")})
+    details = dict(ORG, **{k: v for k, v in overrides.items() if k in ("name", "description", "district", "address")})
+    with pytest.raises((ValidationFailed, NotFound)) as refused:
+        await apply_to_join(overrides.get("network", "herten"), details, **manager)
+    assert refused.value.field == field
+    assert await sql.fetch_value("SELECT count(*) FROM organisation") == 0
+    assert await sql.fetch_value("SELECT count(*) FROM app_user") == 0
+
+
+async def test_apply__line_breaks_are_fine_in_the_description(make_network):
+    await make_network(slug="herten")
+    application = await apply_to_join("herten", dict(ORG, description="Zeile eins\r\nZeile zwei\tmit Tab"),
+                                      manager_name="Jana", manager_email="jana@fs.example", manager_password=PASSWORD)
+    assert "\n" in await sql.fetch_value("SELECT description FROM organisation WHERE id = $1",
+                                         application.organisation_id)

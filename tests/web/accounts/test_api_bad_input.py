@@ -66,3 +66,38 @@ async def test_invitation__a_huge_token_or_wrong_body_is_4xx(client):
     _is_problem(await client.post("/api/v1/auth/invitations/" + "x" * 5000, json={"password": "Gut-genug-2026"}),
                 (400, 404, 414))
     _is_problem(await client.post("/api/v1/auth/invitations/abc", json={"password": 12}), 400)
+
+
+@pytest.mark.parametrize("body", [
+    {"email": "a\x00@example.org", "password": PASSWORD},
+    {"email": "\x00", "password": PASSWORD},
+    {"email": "a@example.org", "password": PASSWORD, "name": "Skript\x00"},
+])
+async def test_token__nul_in_email_or_name_is_a_422_problem_and_counts_no_attempt(client, make_user, body):
+    user = await make_user(email="a@example.org")
+    response = await client.post("/api/v1/auth/token", json=body)
+    _is_problem(response, 422)
+    assert response.json()["field"] in ("email", "name")
+    assert await sql.fetch_value("SELECT count(*) FROM login_attempt") == 0
+    assert await sql.fetch_value("SELECT count(*) FROM api_token WHERE user_id = $1", user.id) == 0
+
+
+async def test_login_form__nul_in_the_email_is_a_normal_refusal(client):
+    from tests.fixtures.platform import post_form
+
+    await client.get("/login")
+    response = await post_form(client, "/login", {"email": "a\x00@example.org", "password": PASSWORD})
+    assert response.status_code == 422
+    assert await sql.fetch_value("SELECT count(*) FROM login_attempt") == 0
+
+
+async def test_forms__nul_in_token_name_or_forgot_email_is_4xx_and_changes_nothing(client, sign_in, make_user):
+    from tests.fixtures.platform import post_form
+
+    user = await make_user()
+    browser = await sign_in(user)
+    assert (await post_form(browser, "/account/tokens", {"name": "Skript\x00"})).status_code == 422
+    await client.get("/password/forgot")
+    assert (await post_form(client, "/password/forgot", {"email": user.email + "\x00"})).status_code == 422
+    assert await sql.fetch_value("SELECT count(*) FROM api_token") == 0
+    assert await sql.fetch_value("SELECT count(*) FROM outbox_message") == 0

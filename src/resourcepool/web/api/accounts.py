@@ -10,11 +10,10 @@ from litestar.params import Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from resourcepool.accounts.api_tokens import revoke_api_token
-from resourcepool.accounts.login import authenticate
 from resourcepool.accounts.profile import (
     api_tokens_page,
     coordinated_networks_of,
-    issue_api_token,
+    issue_api_token_for_password,
     organisations_of,
 )
 from resourcepool.accounts.recovery import accept_invitation
@@ -58,10 +57,10 @@ class AuthApi(Controller):
     tags = ["auth"]
 
     @post("/token", status_code=HTTP_201_CREATED, summary="Exchange email and password for an API token",
-          responses=_problems(401, 409, 429))
+          responses=_problems(401, 409, 422, 429))
     async def create_token(self, request: Request, data: TokenRequest) -> TokenCreated:
-        user_id = await authenticate(data.email, data.password, ip=client_ip(request.scope))
-        token, info = await issue_api_token(user_id, data.name)
+        token, info = await issue_api_token_for_password(data.email, data.password, data.name,
+                                                         ip=client_ip(request.scope))
         return TokenCreated(token=token, id=info.id, name=info.name)
 
     @get("/tokens", guards=[login_required], summary="Your live API tokens",

@@ -113,7 +113,7 @@ class LoginPages(Controller):
             form.add_error(exc)
             return _page("login", {"form": form, "next": target}, 429,
                          {"Retry-After": str(exc.retry_after)})
-        except NotAuthenticated as exc:
+        except (NotAuthenticated, ValidationFailed) as exc:
             form.add_error(exc)
             return _page("login", {"form": form, "next": target}, 422)
         return await _sign_in(request, user_id, target or "/")
