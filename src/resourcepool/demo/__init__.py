@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from resourcepool.db import sql
 
 DEMO_PASSWORD = "Herten-Mitte-2026"
+# Its presence tells that the demo was loaded into this database (demo/platform.py creates it).
+DEMO_NETWORK_SLUG = "herten-mitte"
 
 
 @dataclass
@@ -29,9 +31,18 @@ PARTS = ("platform", "catalogue", "bookings")
 
 
 async def load_demo() -> list[tuple[str, str, str]]:
-    """Load the demo data if the database holds no network yet; return the demo logins."""
+    """Load the demo data if the database holds no network yet; return the demo logins.
+
+    A database with networks of its own gets nothing and shows no logins: printing demo
+    passwords for accounts that do not exist there would only mislead.
+    """
     context = DemoContext()
     empty = await sql.fetch_value("SELECT NOT EXISTS (SELECT 1 FROM network)")
+    demo_present = empty or await sql.fetch_value(
+        "SELECT EXISTS (SELECT 1 FROM network WHERE slug = $1)", DEMO_NETWORK_SLUG
+    )
+    if not demo_present:
+        return []
     for part in PARTS:
         try:
             module = importlib.import_module(f"resourcepool.demo.{part}")

@@ -12,10 +12,10 @@ from resourcepool import clock
 from resourcepool.accounts.passwords import hash_password
 from resourcepool.db import sql
 from resourcepool.db.engine import DB
-from resourcepool.demo import DEMO_PASSWORD, DemoContext
+from resourcepool.demo import DEMO_NETWORK_SLUG, DEMO_PASSWORD, DemoContext
 
 NETWORKS = {
-    "herten": dict(slug="herten-mitte", name="Quartiersnetz Herten-Mitte", public_catalogue=True,
+    "herten": dict(slug=DEMO_NETWORK_SLUG, name="Quartiersnetz Herten-Mitte", public_catalogue=True,
                    description="Vereine, Kirchengemeinden, Betriebe und die Stadt teilen im Quartier "
                                "Herten-Mitte Räume, Fahrzeuge, Geräte und Wissen."),
     "westerholt": dict(slug="westerholt", name="Nachbarschaft Westerholt", public_catalogue=False,

@@ -30,3 +30,20 @@ async def test_demo_platform__has_the_agreed_keys_and_one_pending_organisation()
     password_hash = await sql.fetch_value("SELECT password_hash FROM app_user WHERE id = $1",
                                           context.users["coordinator"])
     assert verify_password(password_hash, DEMO_PASSWORD)
+
+
+async def test_load_demo__shows_no_logins_for_a_database_with_networks_of_its_own(make_network):
+    from resourcepool.demo import load_demo
+
+    await make_network(slug="unser-netz")
+    assert await load_demo() == []
+    assert await sql.fetch_value("SELECT count(*) FROM app_user") == 0
+
+
+async def test_load_demo__shows_the_logins_again_when_the_demo_is_there():
+    from resourcepool.demo import load_demo
+
+    first = await load_demo()
+    again = await load_demo()  # the second start of `resourcepool demo` loads nothing new
+    assert again == first and again
+    assert await sql.fetch_value("SELECT count(*) FROM network WHERE slug = 'herten-mitte'") == 1
