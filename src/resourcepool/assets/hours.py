@@ -12,22 +12,28 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import asyncpg
+
 from resourcepool.accounts.identity import Identity
 from resourcepool.assets import queries, rules
-from resourcepool.assets.service import _managed, write_opening_hours
+from resourcepool.assets.service import _database_error, _managed, write_opening_hours
 from resourcepool.db import sql
 from resourcepool.db.engine import DB
 from resourcepool.errors import N_, NotFound, ValidationFailed
+from resourcepool.textrules import check_year
 
 
 async def set_opening_hours(identity: Identity | None, asset_id: int,
                             rows: list[tuple[Any, Any, Any]]) -> list[dict[str, Any]]:
     """Replace the weekly hours with (weekday 0=Monday, "HH:MM", "HH:MM") rows; [] = always open."""
     hours = rules.clean_opening_hours(rows)
-    async with DB.transaction():
-        await _managed(identity, asset_id)
-        await write_opening_hours(asset_id, hours)
-        await sql.execute("UPDATE asset SET updated_at = now() WHERE id = $1", asset_id)
+    try:
+        async with DB.transaction():
+            await _managed(identity, asset_id)
+            await write_opening_hours(asset_id, hours)
+            await sql.execute("UPDATE asset SET updated_at = now() WHERE id = $1", asset_id)
+    except asyncpg.PostgresError as exc:
+        raise _database_error(exc) from exc
     return await queries.opening_hours(asset_id)
 
 
@@ -56,8 +62,7 @@ def parse_local(text: Any, *, field: str) -> datetime:
         value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
         raise ValidationFailed(N_("Enter a date and time, e.g. 2026-12-24T14:00."), field=field) from None
-    if not 2000 <= value.year <= 2200:
-        raise ValidationFailed(N_("Enter a date and time, e.g. 2026-12-24T14:00."), field=field)
+    check_year(value, field)
     return value
 
 
@@ -67,6 +72,16 @@ async def add_closure(identity: Identity | None, asset_id: int, start: Any, end:
     start_value = parse_local(start, field="start")
     end_value = parse_local(end, field="end")
     reason_text = rules.check_reason(reason)
+    try:
+        return await _insert_closure(identity, asset_id, start_value, end_value, rrule, reason_text)
+    except asyncpg.PostgresError as exc:
+        # The checks above should leave nothing for the database to refuse; if it still does,
+        # that is a 4xx with a message, not a 500.
+        raise _database_error(exc) from exc
+
+
+async def _insert_closure(identity: Identity | None, asset_id: int, start_value: datetime,
+                          end_value: datetime, rrule: str | None, reason_text: str) -> dict[str, Any]:
     async with DB.transaction():
         asset = await _managed(identity, asset_id)
         zone = ZoneInfo(asset["timezone"])

@@ -14,6 +14,7 @@ from dateutil.rrule import rrule as RRule
 from dateutil.rrule import rrulestr
 
 from resourcepool.errors import N_, ValidationFailed
+from resourcepool.textrules import clean_text, has_control_characters
 
 KINDS = ("room", "vehicle", "device", "expertise")
 STATUSES = ("draft", "active", "paused", "retired")
@@ -86,6 +87,7 @@ _INT_LIMITS: dict[str, tuple[int, int]] = {
 }
 _TEXT_LIMITS = {"title": 200, "description": 10000, "address": 500, "district": 100,
                 "usage_instructions": 10000, "licence_class": 20, "category": 100}
+_MULTILINE = {"description", "usage_instructions"}
 _LIST_LIMITS = {"topics": (30, 100), "languages": (20, 50)}  # (items, characters each)
 
 
@@ -127,8 +129,8 @@ def _text(name: str, value: Any) -> str:
     if not isinstance(value, str):
         raise ValidationFailed(N_("Enter text."), field=name)
     value = value.strip()
-    if "\x00" in value:
-        raise ValidationFailed(N_("Enter text."), field=name)
+    if has_control_characters(value, multiline=name in _MULTILINE):
+        raise ValidationFailed(N_("This text contains characters that are not allowed."), field=name)
     limit = _TEXT_LIMITS[name]
     if len(value) > limit:
         raise ValidationFailed(N_("At most %(limit)s characters, please."), field=name, limit=limit)
@@ -155,6 +157,8 @@ def _free_list(name: str, value: Any) -> list[str]:
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
         raise ValidationFailed(N_("Enter a list of words."), field=name)
     items, length = _LIST_LIMITS[name]
+    if any(has_control_characters(v) for v in value):
+        raise ValidationFailed(N_("This text contains characters that are not allowed."), field=name)
     cleaned = list(dict.fromkeys(v.strip() for v in value if v.strip()))
     if len(cleaned) > items or any(len(v) > length for v in cleaned):
         raise ValidationFailed(N_("At most %(items)s entries of %(length)s characters each."),
@@ -299,11 +303,8 @@ def check_closure_span(start: datetime, end: datetime) -> None:
 
 
 def check_reason(reason: Any) -> str:
-    if reason is None:
-        return ""
-    if not isinstance(reason, str) or len(reason.strip()) > 500:
-        raise ValidationFailed(N_("At most %(limit)s characters, please."), field="reason", limit=500)
-    return reason.strip()
+    """A closure's reason: one line of at most 500 characters, no control characters."""
+    return clean_text(reason, "reason", max_length=500)
 
 
 class _LookedTooFar(Exception):
@@ -366,7 +367,7 @@ def parse_rrule(text: Any, local_start: datetime) -> tuple[str, RRule]:
     if len(rule_text) > RRULE_MAX_LENGTH:
         raise ValidationFailed(N_("The repetition rule is too long (at most 500 characters)."),
                                field="rrule")
-    if any(c in rule_text for c in "\r\n") or "DTSTART" in rule_text.upper():
+    if has_control_characters(rule_text) or "DTSTART" in rule_text.upper():
         raise ValidationFailed(N_("Enter a single RRULE line, e.g. FREQ=WEEKLY;BYDAY=SU;UNTIL=20271231."),
                                field="rrule")
     parts = dict(p.split("=", 1) for p in rule_text.upper().split(";") if "=" in p)

@@ -29,6 +29,7 @@ from resourcepool.availability import rules
 from resourcepool.availability.queries import holds_for_assets, holds_overlapping_sql, rules_for_assets
 from resourcepool.db import sql
 from resourcepool.errors import N_, ValidationFailed
+from resourcepool.textrules import check_year, has_control_characters
 
 MAX_FREE_WINDOW_DAYS = 31
 MAX_LIMIT = 100
@@ -111,6 +112,11 @@ def check_params(p: SearchParams) -> SearchParams:
         raise ValidationFailed(N_("The limit must be from 1 to %(max)s."), field="limit", max=MAX_LIMIT)
     if p.q is not None and len(p.q) > MAX_QUERY_LENGTH:
         raise ValidationFailed(N_("At most %(limit)s characters, please."), field="q", limit=MAX_QUERY_LENGTH)
+    for name in ("q", "district", "network"):
+        # NUL would reach PostgreSQL as a 500; other control characters match nothing anyway.
+        text = getattr(p, name)
+        if text is not None and has_control_characters(text):
+            raise ValidationFailed(N_("This text contains characters that are not allowed."), field=name)
     if (p.free_from is None) != (p.free_to is None):
         raise ValidationFailed(N_("Give both the start and the end of the free time."),
                                field="free_to" if p.free_to is None else "free_from")
@@ -118,6 +124,8 @@ def check_params(p: SearchParams) -> SearchParams:
         assert p.free_from is not None and p.free_to is not None
         if p.free_from.tzinfo is None or p.free_to.tzinfo is None:
             raise ValidationFailed(N_("Times need a timezone offset."), field="free_from")
+        check_year(p.free_from, "free_from")
+        check_year(p.free_to, "free_to")
         if p.free_to <= p.free_from:
             raise ValidationFailed(N_("The end must be after the start."), field="free_to")
         if p.free_to - p.free_from > timedelta(days=MAX_FREE_WINDOW_DAYS):

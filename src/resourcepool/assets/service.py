@@ -75,8 +75,9 @@ async def write_opening_hours(asset_id: int, hours: list[tuple[int, int, int]]) 
 def _database_error(exc: asyncpg.PostgresError) -> Exception:
     if isinstance(exc, asyncpg.ExclusionViolationError):
         return Conflict(N_("Bookings overlap; the asset cannot be changed like this."), field="quantity")
-    if isinstance(exc, (asyncpg.CheckViolationError, asyncpg.NotNullViolationError,
-                        asyncpg.StringDataRightTruncationError, asyncpg.NumericValueOutOfRangeError)):
+    if isinstance(exc, asyncpg.CharacterNotInRepertoireError):
+        return ValidationFailed(N_("This text contains characters that are not allowed."))
+    if isinstance(exc, (asyncpg.CheckViolationError, asyncpg.NotNullViolationError, asyncpg.DataError)):
         return ValidationFailed(N_("A value is outside the allowed range."))
     return exc
 

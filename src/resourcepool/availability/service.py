@@ -17,6 +17,7 @@ from resourcepool.availability import rules
 from resourcepool.availability.queries import AssetRules, holds_for_assets, visible_asset_rules
 from resourcepool.availability.rules import FreeInterval, Interval
 from resourcepool.errors import N_, NotFound, ValidationFailed
+from resourcepool.textrules import check_year
 
 MAX_WINDOW_DAYS = 62
 
@@ -43,9 +44,11 @@ class Availability:
 
 def check_window(start: datetime, end: datetime, max_days: int, *, start_field: str = "from",
                  end_field: str = "to") -> None:
-    """A window must be aware, end after start, and at most `max_days` long."""
+    """A window must be aware, in supported years, end after start, and at most `max_days` long."""
     if start.tzinfo is None or end.tzinfo is None:
         raise ValidationFailed(N_("Times need a timezone offset."), field=start_field)
+    check_year(start, start_field)
+    check_year(end, end_field)
     if end <= start:
         raise ValidationFailed(N_("The end must be after the start."), field=end_field)
     if end - start > timedelta(days=max_days):

@@ -101,6 +101,12 @@ BAD_CREATES = [
     ("max shorter than min", {"policy": {"min_duration_minutes": 120, "max_duration_minutes": 60}}, "max_duration_minutes"),
     ("unknown network", {"networks": ["nowhere"]}, "networks"),
     ("created retired", {"status": "retired"}, "status"),
+    ("NUL in the title", {"title": "Saal\x00"}, "title"),
+    ("control character in the district", {"district": "Mitte\x07"}, "district"),
+    ("NUL in a topic", {"kind": "expertise", "capacity": None, "accessibility": [],
+                        "topics": ["Fördermittel", "Steuern\x00"]}, "topics"),
+    ("NUL in a language", {"kind": "expertise", "capacity": None, "accessibility": [],
+                           "languages": ["\x00"]}, "languages"),
 ]
 
 
@@ -164,7 +170,14 @@ async def test_patch_asset__bad_input_changes_nothing(manager, api_as, make_asse
     ({"start": "2026-12-24T10:00", "end": "2026-12-24T12:00", "rrule": "FREQ=DAILY;COUNT=100000"}, "rrule"),
     ({"start": "2026-12-24T10:00", "end": "2026-12-24T12:00", "rrule": "BANANA"}, "rrule"),
     ({"start": "2026-12-24T10:00", "end": "2026-12-24T12:00", "rrule": "FREQ=WEEKLY;BYDAY=XX;COUNT=3"}, "rrule"),
-], ids=["end before start", "not a date", "skipped by DST", "no end", "minutely", "too long", "too many", "garbage", "bad day"])
+    ({"start": "2026-12-24T10:00", "end": "2026-12-24T12:00", "reason": "Ferien\x00"}, "reason"),
+    ({"start": "2026-12-24T10:00", "end": "2026-12-24T12:00", "reason": "\x00"}, "reason"),
+    ({"start": "0001-01-01T10:00", "end": "0001-01-01T12:00"}, "start"),
+    ({"start": "2026-12-24T10:00", "end": "9999-12-31T23:00"}, "end"),
+    ({"start": "9999-12-31T10:00+00:00", "end": "9999-12-31T12:00+00:00"}, "start"),
+    ({"start": "2026-12-24T10:00", "end": "2026-12-24T12:00", "rrule": "FREQ=DAILY;COUNT=3\x00"}, "rrule"),
+], ids=["end before start", "not a date", "skipped by DST", "no end", "minutely", "too long", "too many", "garbage",
+        "bad day", "NUL in the reason", "only NUL as reason", "year 1", "end in 9999", "year 9999", "NUL in the rule"])
 async def test_add_closure__bad_input_is_a_422_and_adds_nothing(manager, api_as, make_asset, body, field):
     asset = await make_asset(organisation=manager.organisation)
     api = await api_as(manager)
@@ -199,6 +212,19 @@ async def test_add_closure__a_rare_rule_is_stored_from_its_first_date(manager, a
         "start": "2026-12-24T10:00", "end": "2026-12-24T12:00", "rrule": "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;COUNT=2"})
     assert response.status_code == 201, response.text
     assert response.json()["start"] == "2028-02-29T10:00:00+01:00"
+
+
+@pytest.mark.parametrize("change", [{"topics": ["Steuern\x00"]}, {"languages": ["Deutsch", "Eng\x00lish"]},
+                                    {"description": "Beratung\x00"}])
+async def test_patch_expertise__control_characters_are_refused_and_change_nothing(manager, api_as, make_asset, change):
+    asset = await make_asset(organisation=manager.organisation, kind="expertise", topics=["Steuern"],
+                             languages=["Deutsch"], description="Beratung")
+    api = await api_as(manager)
+    response = await api.patch(f"/api/v1/assets/{asset.id}", json=change)
+    assert response.status_code == 422, response.text
+    assert response.json()["field"] == next(iter(change))
+    row = await sql.fetch_one("SELECT topics, languages, description FROM asset WHERE id = $1", asset.id)
+    assert (row["topics"], row["languages"], row["description"]) == (["Steuern"], ["Deutsch"], "Beratung")
 
 
 async def test_read_asset__usage_instructions_only_for_the_owner(manager, api_as, make_asset, make_organisation, make_user):

@@ -109,3 +109,12 @@ async def test_pages__render_in_german(make_organisation, make_user, sign_in, ma
     browser = await sign_in(manager)
     page = (await browser.get(f"/our-assets/{asset.id}/edit")).text
     assert "Öffnungszeiten" in page and "Montag" in page
+
+
+async def test_closure_form__a_reason_with_a_nul_is_refused_and_adds_nothing(manager, make_asset, sign_in):
+    asset = await make_asset(organisation=manager.organisation)
+    browser = await sign_in(manager)
+    response = await post_form(browser, f"/our-assets/{asset.id}/closures", {
+        "start": "2026-12-24T00:00", "end": "2026-12-27T00:00", "reason": "Weih\x00nachten"})
+    assert 400 <= response.status_code < 500
+    assert await sql.fetch_value("SELECT count(*) FROM closure") == 0

@@ -84,7 +84,15 @@ async def test_availability__busy_blocks_show_only_time_and_source(world, make_b
     ({"from": "2026-05-04T12:00:00+02:00", "to": "2026-05-04T10:00:00+02:00"}, "to"),
     ({"from": "2026-01-01T00:00:00+01:00", "to": "2031-01-01T00:00:00+01:00"}, "to"),
     ({"from": "gestern", "to": "2026-05-04T10:00:00+02:00"}, "from"),
-])
+    ({"from": "", "to": "2026-05-04T10:00:00+02:00"}, "from"),
+    ({"from": "2026-05-04T09:00:00+02:00", "to": "   "}, "to"),
+    ({"from": "0001-01-01T00:00:00+00:00", "to": "0001-01-02T00:00:00+00:00"}, "from"),
+    ({"from": "9999-12-31T00:00:00+00:00", "to": "9999-12-31T23:00:00+00:00"}, "from"),
+    ({"from": "2026-05-04T09:00:00+02:00", "to": "9999-12-31"}, "to"),
+    ({"from": "0001-01-01", "to": "2026-05-04"}, "from"),
+    ({"from": "2026-05-04T09:00\x00", "to": "2026-05-04T10:00:00+02:00"}, "from"),
+], ids=["end before start", "five years", "not a date", "empty from", "blank to", "year 1", "year 9999",
+        "to in 9999", "bare date in year 1", "NUL"])
 async def test_availability__refuses_bad_windows_with_a_clear_message(world, params, field):
     asset = await world["make_asset"](organisation=world["owner"])
     response = await world["api"].get(f"/api/v1/assets/{asset.id}/availability", params=params)

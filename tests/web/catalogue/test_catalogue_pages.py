@@ -159,3 +159,24 @@ async def test_asset_page__the_repeated_october_hour_is_free_and_books_its_first
         assert re.findall(r'<td class="cal-(\w+)"', cells) == ["free"] * 7
         assert "Booked" not in cells
         assert f"start={start}" in unescape(cells)  # the first pass, still summer time
+
+
+@pytest.mark.parametrize("query, field", [
+    ("date=9999-12-31&from=18:00&to=21:00", "date"),
+    ("date=0001-01-01&from=18:00", "date"),
+    ("date=9999-12-31", "date"),
+    ("q=%00", "q"),
+    ("q=Saal%00", "q"),
+    ("district=%00", "district"),
+], ids=["year 9999", "year 1", "last day", "NUL", "NUL in a word", "NUL district"])
+async def test_catalogue__refuses_bad_input_next_to_the_field(world, query, field):
+    response = await world["client"].get(f"/catalogue?{query}")
+    assert response.status_code == 200
+    assert f'id="f-{field}-error"' in response.text
+    assert texts(response.text) == []
+
+
+async def test_catalogue__a_nul_network_is_ignored_not_a_500(world):
+    response = await world["client"].get("/catalogue?network=%00")
+    assert response.status_code == 200
+    assert texts(response.text) == ["Großer Saal", "Kleine Kammer"]

@@ -85,6 +85,13 @@ async def test_search__anonymous_sees_only_public_catalogues(world, client, make
     ({"free_from": "2026-05-04T18:00:00+02:00", "free_to": "2031-05-04T18:00:00+02:00"}, "free_to"),
     ({"free_from": "2026-05-04T18:00:00+02:00"}, "free_to"),
     ({"free_from": "nächsten Dienstag", "free_to": "2026-05-04T18:00:00+02:00"}, "free_from"),
+    ({"free_from": "0001-01-01T00:00:00+00:00", "free_to": "0001-01-01T03:00:00+00:00"}, "free_from"),
+    ({"free_from": "9999-12-31T18:00:00+00:00", "free_to": "9999-12-31T21:00:00+00:00"}, "free_from"),
+    ({"free_from": "2026-05-04T18:00:00+02:00", "free_to": "9999-12-31"}, "free_to"),
+    ({"q": "Saal\x00"}, "q"),
+    ({"q": "\x00"}, "q"),
+    ({"district": "Mitte\x00"}, "district"),
+    ({"network": "herten\x00mitte"}, "network"),
 ])
 async def test_search__refuses_bad_input_with_a_clear_message(world, params, field):
     response = await world["api"].get("/api/v1/assets", params=params)

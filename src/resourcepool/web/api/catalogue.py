@@ -16,6 +16,7 @@ from resourcepool.assets.search import DEFAULT_LIMIT, AssetSummary, SearchParams
 from resourcepool.availability.service import get_availability
 from resourcepool.errors import N_, ValidationFailed
 from resourcepool.settings import get_settings
+from resourcepool.textrules import check_year, has_control_characters
 from resourcepool.web.auth import current_identity
 from resourcepool.web.schemas.catalogue import (
     AssetSearchPage,
@@ -37,6 +38,8 @@ def parse_time(text: str | None, field: str, tz: str | None = None) -> datetime 
         return None
     value = text.strip()
     try:
+        if has_control_characters(value):
+            raise ValueError(value)
         if len(value) == 10:
             parsed = datetime.combine(date.fromisoformat(value), time())
         else:
@@ -45,8 +48,18 @@ def parse_time(text: str | None, field: str, tz: str | None = None) -> datetime 
         raise ValidationFailed(
             N_("Give a date and time like 2026-05-04T18:00:00+02:00."), field=field
         ) from None
+    # Years like 0001 or 9999 overflow once the window is widened or shifted.
+    check_year(parsed, field)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=ZoneInfo(tz or get_settings().default_timezone))
+    return parsed
+
+
+def required_time(text: str | None, field: str) -> datetime:
+    """parse_time for a time that must be given (an empty or blank one is refused)."""
+    parsed = parse_time(text, field)
+    if parsed is None:
+        raise ValidationFailed(N_("Give a date and time like 2026-05-04T18:00:00+02:00."), field=field)
     return parsed
 
 
@@ -104,8 +117,7 @@ class CatalogueApi(Controller):
         from_: Annotated[str, QueryParameter(name="from", max_length=40)],
         to: Annotated[str, QueryParameter(max_length=40)],
     ) -> AvailabilityOut:
-        start, end = parse_time(from_, "from"), parse_time(to, "to")
-        assert start is not None and end is not None
+        start, end = required_time(from_, "from"), required_time(to, "to")
         result = await get_availability(current_identity(request), asset_id, start, end)
         z = ZoneInfo(result.timezone)
         return AvailabilityOut(

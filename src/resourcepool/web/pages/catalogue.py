@@ -15,7 +15,7 @@ from litestar.params import PathParameter
 from litestar.response import Template
 
 from resourcepool.assets import service as asset_service
-from resourcepool.assets.rules import ACCESSIBILITY_FEATURES, KINDS
+from resourcepool.assets.rules import ACCESSIBILITY_FEATURES, KINDS, SECTORS
 from resourcepool.assets.search import (
     SearchParams,
     known_districts,
@@ -26,6 +26,7 @@ from resourcepool.assets.search import (
 from resourcepool.availability.service import week_calendar
 from resourcepool.errors import N_, ValidationFailed
 from resourcepool.settings import get_settings
+from resourcepool.textrules import check_year
 from resourcepool.web.auth import current_identity
 from resourcepool.web.forms import FormState
 from resourcepool.web.pages.our_assets import (
@@ -72,8 +73,13 @@ def _window(values: dict[str, str], tz: str, form: FormState) -> tuple[datetime 
         return None, None
     try:
         day = date.fromisoformat(day_raw)
+        # 9999-12-31 would overflow below (the end of the day is the next day).
+        check_year(day, "date")
     except ValueError:
         form.add_error(ValidationFailed(N_("Enter a date like 2026-05-04."), field="date"))
+        return None, None
+    except ValidationFailed as exc:
+        form.add_error(exc)
         return None, None
     try:
         start_t = time.fromisoformat(start_raw) if start_raw else time(0)
@@ -115,7 +121,8 @@ class CataloguePages(Controller):
     async def catalogue(self, request: Request) -> Template:
         identity = current_identity(request)
         query = request.query_params
-        keys = ("q", "kind", "district", "network", "min_capacity", "date", "from", "to", "page")
+        keys = ("q", "kind", "district", "network", "sector", "min_capacity", "min_quantity", "date",
+                "from", "to", "page")
         values = {k: (query.get(k) or "")[:200] for k in keys}
         accessible = [f for f in query.getall("accessible", []) if f in ACCESSIBILITY_FEATURES]
         form = FormState(values=values)
@@ -124,15 +131,17 @@ class CataloguePages(Controller):
         tz = network["timezone"] if network else (networks[0]["timezone"] if networks
                                                   else get_settings().default_timezone)
         kind = values["kind"] if values["kind"] in KINDS else None
+        sector = values["sector"] if values["sector"] in SECTORS else None
         min_capacity = _int(values, "min_capacity", form)
+        min_quantity = _int(values, "min_quantity", form)
         page = max(1, _int(values, "page", FormState()) or 1)
         free_from, free_to = _window(values, tz, form)
         result = None
         if form.ok and networks:
             params = SearchParams(
                 kind=kind, q=values["q"] or None, network=network["slug"] if network else None,
-                district=values["district"] or None, min_capacity=min_capacity,
-                accessible=tuple(accessible), free_from=free_from, free_to=free_to,
+                district=values["district"] or None, sector=sector, min_capacity=min_capacity,
+                min_quantity=min_quantity, accessible=tuple(accessible), free_from=free_from, free_to=free_to,
                 limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
             )
             try:
@@ -145,7 +154,7 @@ class CataloguePages(Controller):
             "form": form, "values": values, "accessible": accessible, "networks": networks,
             "districts": await known_districts(identity) if networks else [],
             "result": result, "page": page, "pages": pages, "tz": tz,
-            "free_from": free_from, "free_to": free_to, "kinds": KINDS,
+            "free_from": free_from, "free_to": free_to, "kinds": KINDS, "sectors": SECTORS,
             "features": ACCESSIBILITY_FEATURES,
             "previous_link": _page_link(values, accessible, page - 1) if page > 1 else None,
             "next_link": _page_link(values, accessible, page + 1) if page < pages else None,
