@@ -1,5 +1,8 @@
 """Membership invitations: a person who already has an account joins an organisation only
-once they accept. New people still get an account and an invitation link at once (m0001)."""
+once they accept. New people still get an account and an invitation link at once (m0001).
+
+Also the recipient's name on outbox messages, for a personal To header ("Anna Becker <…>").
+"""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
@@ -22,6 +25,8 @@ CREATE TABLE membership_invitation (
     UNIQUE (user_id, organisation_id)
 );
 CREATE INDEX membership_invitation_org ON membership_invitation (organisation_id);
+
+ALTER TABLE outbox_message ADD COLUMN to_name text NOT NULL DEFAULT '' CHECK (char_length(to_name) <= 200);
 """
 
 

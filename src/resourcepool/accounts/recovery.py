@@ -76,6 +76,7 @@ async def request_password_reset(email: str, *, language: str = "de") -> None:
             user.email,
             _in_language(lang, RESET_SUBJECT, {}),
             _in_language(lang, RESET_BODY, {"name": user.name, "link": link}),
+            to_name=user.name,
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from resourcepool import clock
 from resourcepool.db import sql
+from resourcepool.notifications.sender import header_text
 
 
 async def enqueue_message(
@@ -11,19 +12,25 @@ async def enqueue_message(
     subject: str,
     body_text: str,
     *,
+    to_name: str = "",
     ics: str | None = None,
     ics_method: str | None = None,
 ) -> int:
-    """Put one message in the outbox; the sender delivers it with retries. Returns its id."""
+    """Put one message in the outbox; the sender delivers it with retries. Returns its id.
+
+    `to_name` (the person's name) goes into the To header next to the address.
+    """
     return await sql.fetch_value(
         """
-        INSERT INTO outbox_message (to_address, subject, body_text, ics, ics_method, created_at, next_attempt_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id
+        INSERT INTO outbox_message (to_address, to_name, subject, body_text, ics, ics_method, created_at,
+                                    next_attempt_at)
+        VALUES ($1, $7, $2, $3, $4, $5, $6, $6) RETURNING id
         """,
         to_address,
-        subject[:500],
+        header_text(subject)[:500],
         body_text,
         ics,
         ics_method,
         clock.now(),
+        header_text(to_name)[:200],
     )

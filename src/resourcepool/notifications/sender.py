@@ -12,9 +12,11 @@ import logging
 import re
 import smtplib
 import ssl
+import unicodedata
 from datetime import timedelta
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +39,26 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), timedelta(hours=6))
 
 
+def header_text(value: str) -> str:
+    """`value` as one header line: control characters (line breaks, NUL, escapes) become spaces.
+
+    Rows written before names were checked may hold anything; a line break would make the
+    email library refuse the message (retried until given up) or, worse, add a header.
+    """
+    cleaned = "".join(" " if unicodedata.category(c) == "Cc" else c for c in value or "")
+    return " ".join(cleaned.split())
+
+
+def mailbox(display_name: str, address: str) -> Address:
+    """A To/From mailbox; the email library quotes or encodes the name as the RFC needs."""
+    return Address(display_name=header_text(display_name), addr_spec=header_text(address).replace(" ", ""))
+
+
 def build_message(row: dict[str, Any], settings: Settings) -> EmailMessage:
     message = EmailMessage()
-    message["From"] = settings.mail_from
-    message["To"] = row["to_address"]
-    message["Subject"] = row["subject"]
+    message["From"] = mailbox(*parseaddr(header_text(settings.mail_from)))
+    message["To"] = mailbox(row.get("to_name") or "", row["to_address"])
+    message["Subject"] = header_text(row["subject"])
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(idstring=f"outbox-{row['id']}", domain="resourcepool")
     message.set_content(row["body_text"])
@@ -78,7 +95,7 @@ async def _claim(limit: int) -> list[dict[str, Any]]:
     async with DB.transaction():
         rows = await sql.fetch(
             """
-            SELECT id, to_address, subject, body_text, ics, ics_method, attempts
+            SELECT id, to_address, to_name, subject, body_text, ics, ics_method, attempts
             FROM outbox_message
             WHERE sent_at IS NULL AND next_attempt_at <= $1 AND attempts < $2
             ORDER BY next_attempt_at, id

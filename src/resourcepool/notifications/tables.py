@@ -10,6 +10,7 @@ from resourcepool.db.engine import DB
 class OutboxMessage(Table, tablename="outbox_message", db=DB):
     id = BigSerial(primary_key=True)
     to_address = Text()
+    to_name = Text(default="")
     subject = Text()
     body_text = Text()
     ics = Text(null=True, default=None)

@@ -81,7 +81,7 @@ async def offer_membership(inviter: Identity, organisation_id: int, organisation
         "membership_offer", user.locale, name=user.name, inviter=inviter.name, organisation=organisation_name,
         role=role, url=f"{get_settings().base_url}/account#invitations",
     )
-    await enqueue_message(user.email, subject, body)
+    await enqueue_message(user.email, subject, body, to_name=user.name)
 
 
 async def membership_offers(user_id: int) -> list[MembershipOffer]:

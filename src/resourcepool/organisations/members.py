@@ -80,7 +80,7 @@ async def invite_member(identity: Identity, organisation_id: int, email: str, na
         url = f"{get_settings().base_url}/invitations/{token}"
         subject, body = messages.render("invitation", None, name=name, inviter=identity.name,
                                         organisation=organisation, url=url)
-        await enqueue_message(email, subject, body)
+        await enqueue_message(email, subject, body, to_name=name)
     return Invitation(user_id, url, new_user=True)
 
 

@@ -224,7 +224,7 @@ async def _enter_network(network: NetworkInfo, organisation_id: int, organisatio
             "application", c["locale"], name=c["name"], organisation=organisation_name,
             network=network.name, url=f"{get_settings().base_url}/coordinator",
         )
-        await enqueue_message(c["email"], subject, body)
+        await enqueue_message(c["email"], subject, body, to_name=c["name"])
 
 
 async def _decide(identity: Identity, network_id: int, organisation_id: int, status: str, note: str) -> None:
@@ -253,7 +253,7 @@ async def _decide(identity: Identity, network_id: int, organisation_id: int, sta
                 status, m["locale"], name=m["name"], organisation=row["name"], network=network.name,
                 note=note, url=f"{get_settings().base_url}/organisations/{organisation_id}",
             )
-            await enqueue_message(m["email"], subject, body)
+            await enqueue_message(m["email"], subject, body, to_name=m["name"])
 
 
 async def verify_organisation(identity: Identity, network_id: int, organisation_id: int, note: str = "") -> None:

@@ -152,3 +152,39 @@ async def test_two_senders_at_once__send_each_message_once(smtp_server):
     sent_total = sum(sent) + await deliver_due(settings)
     assert sent_total == 10
     assert sorted(m["Subject"] for m in inbox.messages) == sorted(f"Nachricht {n}" for n in range(10))
+
+
+async def test_names_with_control_characters__are_delivered_with_one_line_headers(smtp_server):
+    # Rows from before names were checked: a line break would add a header (or make the email
+    # library refuse the message, retried until given up).
+    inbox = Inbox()
+    settings = dataclasses.replace(smtp_server(inbox), mail_from="Quartiersnetz Herten-Mitte <noreply@rp.example>")
+    message_id = await enqueue_message("anna@verein.example", "Einladung", "Hallo")
+    await sql.execute("UPDATE outbox_message SET subject = $2, to_name = $3 WHERE id = $1", message_id,
+                      "Einladung zu TuS\r\nBcc: x@evil.example\x1b", "Anna\x07 Becker\r\nBcc: y@evil.example")
+    assert await deliver_due(settings) == 1
+    received = inbox.messages[0]
+    assert received["Bcc"] is None
+    assert received["Subject"] == "Einladung zu TuS Bcc: x@evil.example"
+    assert received["To"].addresses[0].addr_spec == "anna@verein.example"
+    assert received["To"].addresses[0].display_name == "Anna Becker Bcc: y@evil.example"
+    assert received["From"].addresses[0].display_name == "Quartiersnetz Herten-Mitte"
+    assert received["From"].addresses[0].addr_spec == "noreply@rp.example"
+    assert (await _row(message_id))["attempts"] == 1
+
+
+async def test_enqueue__keeps_subject_and_name_to_one_storable_line():
+    message_id = await enqueue_message("anna@verein.example", "Ein\x00ladung\r\nzu TuS", "Hallo",
+                                       to_name="Anna\x00\nBecker")
+    row = await sql.fetch_one("SELECT subject, to_name FROM outbox_message WHERE id = $1", message_id)
+    assert row == {"subject": "Ein ladung zu TuS", "to_name": "Anna Becker"}
+
+
+async def test_display_names__are_quoted_or_encoded_as_the_rfc_needs(smtp_server):
+    inbox = Inbox()
+    settings = smtp_server(inbox)
+    await enqueue_message("joerg@repair.example", "Einladung", "Hallo", to_name='Jörg "Jo" Lindner, Repair-Café')
+    assert await deliver_due(settings) == 1
+    to = inbox.messages[0]["To"].addresses
+    assert len(to) == 1  # the comma in the name did not split it into two recipients
+    assert to[0].display_name == 'Jörg "Jo" Lindner, Repair-Café' and to[0].addr_spec == "joerg@repair.example"
