@@ -10,6 +10,7 @@ from typing import Any
 
 import asyncpg
 
+from resourcepool import clock
 from resourcepool.accounts.identity import Identity
 from resourcepool.assets import queries, rules
 from resourcepool.db import sql
@@ -179,9 +180,10 @@ async def update_asset(identity: Identity | None, asset_id: int, changes: dict[s
 
 async def _check_status_change(asset_id: int, status: str) -> None:
     if status == "retired":
+        # clock.now(), not the database's now(): the one clock tests and the app agree on.
         future = await sql.fetch_value(
             """SELECT count(*) FROM booking WHERE asset_id = $1
-               AND status IN ('requested', 'confirmed') AND ends_at > now()""", asset_id)
+               AND status IN ('requested', 'confirmed') AND ends_at > $2""", asset_id, clock.now())
         if future:
             raise Conflict(N_("%(count)s bookings are still to come; cancel them before retiring the asset."),
                            field="status", count=future)

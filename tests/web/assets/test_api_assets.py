@@ -227,6 +227,28 @@ async def test_patch_expertise__control_characters_are_refused_and_change_nothin
     assert (row["topics"], row["languages"], row["description"]) == (["Steuern"], ["Deutsch"], "Beratung")
 
 
+async def test_retire_asset__with_a_booking_to_come_is_a_409_and_changes_nothing(manager, api_as, make_asset,
+                                                                                make_booking):
+    from tests.fixtures.bookings import tomorrow_at
+
+    asset = await make_asset(organisation=manager.organisation)
+    await make_booking(asset, start=tomorrow_at(10), end=tomorrow_at(12))
+    api = await api_as(manager)
+    response = await api.patch(f"/api/v1/assets/{asset.id}", json={"status": "retired", "title": "Alt"})
+    assert response.status_code == 409, response.text
+    assert response.json()["code"] == "conflict" and response.json()["field"] == "status"
+    row = await sql.fetch_one("SELECT status, title FROM asset WHERE id = $1", asset.id)
+    assert (row["status"], row["title"]) == ("active", asset.title)
+
+
+async def test_reactivating_a_retired_asset__is_a_422_and_changes_nothing(manager, api_as, make_asset):
+    asset = await make_asset(organisation=manager.organisation, status="retired")
+    api = await api_as(manager)
+    response = await api.patch(f"/api/v1/assets/{asset.id}", json={"status": "active"})
+    assert response.status_code == 422 and response.json()["field"] == "status"
+    assert await sql.fetch_value("SELECT status FROM asset WHERE id = $1", asset.id) == "retired"
+
+
 async def test_read_asset__usage_instructions_only_for_the_owner(manager, api_as, make_asset, make_organisation, make_user):
     asset = await make_asset(organisation=manager.organisation, usage_instructions="Schlüssel beim Hausmeister")
     neighbour_org = await make_organisation(network=manager.organisation.network)

@@ -151,3 +151,74 @@ async def test_api__a_coordinator_sees_the_networks_assets_but_may_not_change_th
     assert (await api.get(f"/api/v1/assets/{world['asset'].id}")).status_code == 200
     assert (await api.get(f"/api/v1/assets/{draft.id}")).status_code == 404
     assert (await api.patch(f"/api/v1/assets/{world['asset'].id}", json={"title": "x"})).status_code == 403
+
+
+# --- photo and closures: only managers of the owner ------------------------------------------
+
+
+@pytest.fixture
+async def furnished(world, make_closure):
+    """The asset of A with a photo and a closure, as its manager left them."""
+    from tests.web.assets.test_photo import tiny_png
+
+    asset = world["asset"]
+    await sql.execute("INSERT INTO asset_photo (asset_id, content_type, data) VALUES ($1, 'image/png', $2)",
+                      asset.id, tiny_png())
+    closure = await make_closure(asset)
+    return {**world, "closure": closure, "png": tiny_png()}
+
+
+async def _photo_and_closures(asset_id):
+    photo = await sql.fetch_value("SELECT data FROM asset_photo WHERE asset_id = $1", asset_id)
+    closures = await sql.fetch_value("SELECT count(*) FROM closure WHERE asset_id = $1", asset_id)
+    return bytes(photo) if photo is not None else None, closures
+
+
+@pytest.mark.parametrize("who", ["member_a", "manager_b"])
+async def test_api__others_cannot_replace_or_remove_the_photo_or_remove_a_closure(furnished, api_as, who):
+    world = furnished
+    asset = world["asset"]
+    before = await _photo_and_closures(asset.id)
+    api = await api_as(world[who])
+    other_png = world["png"].replace(b"\xff\x80", b"\x10\x20")
+    upload = await api.put(f"/api/v1/assets/{asset.id}/photo", files={"photo": ("neu.png", other_png, "image/png")})
+    assert upload.status_code == 403 and upload.json()["code"] == "forbidden"
+    assert (await api.delete(f"/api/v1/assets/{asset.id}/photo")).status_code == 403
+    gone = await api.delete(f"/api/v1/assets/{asset.id}/closures/{world['closure'].id}")
+    assert gone.status_code == 403
+    assert await _photo_and_closures(asset.id) == before
+
+
+async def test_api__a_photo_for_an_asset_without_one_is_not_stored_for_others(world, api_as):
+    from tests.web.assets.test_photo import tiny_png
+
+    api = await api_as(world["member_a"])
+    response = await api.put(f"/api/v1/assets/{world['asset'].id}/photo", files={"photo": ("b.png", tiny_png(), "image/png")})
+    assert response.status_code == 403
+    assert await sql.fetch_value("SELECT count(*) FROM asset_photo") == 0
+
+
+@pytest.mark.parametrize("who", ["member_a", "manager_b"])
+async def test_pages__others_cannot_replace_or_remove_the_photo_or_remove_a_closure(furnished, sign_in, who):
+    world = furnished
+    asset = world["asset"]
+    before = await _photo_and_closures(asset.id)
+    browser = await sign_in(world[who])
+    upload = await browser.post(f"/our-assets/{asset.id}/photo", data={"_csrf_token": browser.cookies.get("rp_csrf")},
+                                files={"photo": ("neu.png", world["png"] + b"x", "image/png")})
+    assert upload.status_code == 403
+    for url in (f"/our-assets/{asset.id}/photo/delete", f"/our-assets/{asset.id}/closures/{world['closure'].id}/delete"):
+        response = await post_form(browser, url, {})
+        assert response.status_code == 403, url
+    assert await _photo_and_closures(asset.id) == before
+
+
+async def test_api__the_manager_of_a_replaces_the_photo_and_removes_the_closure(furnished, api_as):
+    world = furnished
+    asset = world["asset"]
+    api = await api_as(world["manager_a"])
+    upload = await api.put(f"/api/v1/assets/{asset.id}/photo", files={"photo": ("neu.png", world["png"] + b"x", "image/png")})
+    assert upload.status_code == 200, upload.text
+    assert (await api.delete(f"/api/v1/assets/{asset.id}/closures/{world['closure'].id}")).status_code == 204
+    assert (await api.delete(f"/api/v1/assets/{asset.id}/photo")).status_code == 204
+    assert await _photo_and_closures(asset.id) == (None, 0)
