@@ -72,3 +72,57 @@ async def test_landing_page__tells_members_of_a_pending_organisation_they_wait_f
     page = await (await sign_in(member)).get("/")
     assert "Seniorenbeirat" in page.text
     assert "waiting-notice" in page.text
+
+
+async def test_over_https__hsts_on_every_response_and_secure_cookies(app, monkeypatch):
+    import httpx
+
+    from resourcepool.app import create_app
+    from resourcepool.settings import reset_settings
+
+    monkeypatch.setenv("RESOURCEPOOL_BASE_URL", "https://quartier.example")
+    monkeypatch.delenv("RESOURCEPOOL_HTTPS", raising=False)
+    reset_settings()
+    try:
+        # The CSRF settings are read when the app is built: build one for HTTPS (same database).
+        https_app = create_app(background=False)
+        transport = httpx.ASGITransport(app=https_app, client=("127.0.0.1", 40003))
+        async with httpx.AsyncClient(transport=transport, base_url="https://quartier.example") as client:
+            cookies = []
+            for url in ("/", "/login", "/no-such-page", "/api/v1/no-such-thing"):
+                response = await client.get(url)
+                assert response.headers["strict-transport-security"].startswith("max-age="), url
+                cookies += response.headers.get_list("set-cookie")
+            csrf_cookies = [c for c in cookies if c.startswith("rp_csrf=")]
+            assert csrf_cookies and all("Secure" in c for c in csrf_cookies)
+            switched = await post_form(client, "/language", {"language": "en", "next": "/"})
+            language_cookie = next(c for c in switched.headers.get_list("set-cookie") if c.startswith("rp_lang="))
+            assert "Secure" in language_cookie and "HttpOnly" in language_cookie
+    finally:
+        monkeypatch.undo()
+        reset_settings()
+
+
+async def test_over_http__no_hsts(client):
+    response = await client.get("/")
+    assert "strict-transport-security" not in response.headers
+
+
+def test_unreachable_database__stops_migrate_and_serve_with_one_clear_line():
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed_port = s.getsockname()[1]  # nothing listens once the socket is closed
+    env = dict(os.environ, RESOURCEPOOL_DATABASE_URL=f"postgresql://rp:geheim@127.0.0.1:{closed_port}/rp")
+    for command in (["migrate"], ["serve", "--port", "1"]):
+        done = subprocess.run([sys.executable, "-m", "resourcepool", *command], env=env, capture_output=True,
+                              text=True, timeout=120)
+        assert done.returncode != 0, command
+        lines = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
+        assert len(lines) == 1, (command, lines)
+        assert lines[0].startswith("resourcepool: cannot reach the database")
+        assert "geheim" not in lines[0] and "Traceback" not in lines[0] and "Postgres version" not in lines[0]

@@ -8,6 +8,7 @@ from litestar.response import Redirect, Template
 from resourcepool.accounts.service import set_user_language
 from resourcepool.organisations.invitations import membership_offers
 from resourcepool.organisations.queries import waiting_for_verification
+from resourcepool.settings import get_settings
 from resourcepool.stats.service import get_landing_headlines
 from resourcepool.web import i18n
 from resourcepool.web.auth import LANGUAGE_COOKIE, current_identity
@@ -35,5 +36,6 @@ class HomePages(Controller):
         if identity is not None:
             await set_user_language(identity.user_id, language)
         response = Redirect(safe_next(data.get("next")))
-        response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 86400, httponly=True, samesite="lax")
+        response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 86400, httponly=True, samesite="lax",
+                            secure=get_settings().https)
         return response
