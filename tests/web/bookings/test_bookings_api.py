@@ -171,6 +171,11 @@ async def test_list_mine_and_incoming_with_filters(booked_world, make_booking, a
     incoming = (await manager.get("/api/v1/bookings", params={"scope": "incoming", "status": "requested"})).json()
     assert incoming["total"] == 1
     assert (await third.get("/api/v1/bookings", params={"scope": "incoming"})).json()["total"] == 0
+    # Incoming requests are the managers' business, as on the page: a plain member sees none.
+    owner_member = await api_as(world["owner_member"])
+    assert (await owner_member.get("/api/v1/bookings", params={"scope": "incoming"})).json() == {
+        "items": [], "total": 0}
+    assert (await manager.get("/api/v1/bookings", params={"scope": "incoming"})).json()["total"] == 3
     page = (await booker.get("/api/v1/bookings", params={"limit": 1, "offset": 1})).json()
     assert page["total"] == 3 and len(page["items"]) == 1
     window = (await booker.get("/api/v1/bookings", params={

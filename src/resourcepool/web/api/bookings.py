@@ -91,7 +91,9 @@ class BookingsApi(Controller):
         limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
         offset: Annotated[int, QueryParameter(ge=0, le=1_000_000)] = 0,
     ) -> BookingPage:
-        """`scope=mine`: booked by my organisations; `incoming`: of assets they offer."""
+        """`scope=mine`: booked by my organisations; `incoming`: bookings of the assets offered
+        by the organisations I *manage* (as on the incoming-requests page) — for a plain member
+        the list is empty, since deciding and seeing others' requests is the managers' job."""
         identity = require_identity(request)
         if which not in ("mine", "incoming"):
             raise ValidationFailed(N_("scope must be mine or incoming."), field="scope")
@@ -104,7 +106,9 @@ class BookingsApi(Controller):
             if value.tzinfo is None:
                 raise ValidationFailed(N_("Times need a timezone offset."), field=name)
             check_year(value, name)  # year 9999 with a negative offset overflows in PostgreSQL
-        rows, total = await queries.list_bookings(identity.organisation_ids, which, statuses,
+        organisation_ids = identity.organisation_ids if which == "mine" else [
+            oid for oid in identity.organisation_ids if identity.is_manager_of(oid)]
+        rows, total = await queries.list_bookings(organisation_ids, which, statuses,
                                                   start, end, limit, offset)
         return BookingPage(items=[booking_out(present_booking(r)) for r in rows], total=total)
 
