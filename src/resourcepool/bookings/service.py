@@ -137,7 +137,7 @@ async def _after_insert(booking_ids: list[int]) -> list[dict[str, Any]]:
     rows = await queries.booking_rows(booking_ids)
     for row in rows:
         if row["status"] == "confirmed":
-            await hooks.on_confirmed(row)
+            await hooks.on_confirmed(row, None)
     if rows:
         await notify.booking_made(rows[0])
     return rows
@@ -191,7 +191,7 @@ async def request_booking(
             return present_booking(row)
 
     try:
-        return await _retrying(attempt)
+        return await sql.with_retries(attempt)
     except asyncpg.ExclusionViolationError:
         # Someone committed an overlapping booking between our check and our insert.
         asset = await queries.asset_policy(asset_id)
@@ -265,15 +265,7 @@ async def _request_series(identity: Identity, asset_id: int, org_id: int, start:
                 "skipped": skipped,
             }
 
-    return await _retrying(attempt)
-
-
-async def _retrying(work: Any) -> Any:
-    """Retry serialisation failures and deadlocks — unless an outer transaction (the
-    idempotency wrapper) is open: then only the outer one can start again."""
-    if DB.current_transaction.get() is not None:
-        return await work()
-    return await sql.with_retries(work)
+    return await sql.with_retries(attempt)
 
 
 __all__ = ["request_booking", "booking_organisation", "PolicyViolation"]

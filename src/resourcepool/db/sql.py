@@ -46,7 +46,13 @@ RETRYABLE = (asyncpg.SerializationError, asyncpg.DeadlockDetectedError)
 
 
 async def with_retries(work: Callable[[], Awaitable[T]], attempts: int = 4) -> T:
-    """Run a whole transaction again on serialisation failure or deadlock (40001/40P01)."""
+    """Run a whole transaction again on serialisation failure or deadlock (40001/40P01).
+
+    `work` opens its own transaction. Inside an outer transaction (e.g. the idempotency
+    wrapper) it runs once: the failure aborted the outer transaction too, so only the outer
+    caller can start again (and does, through its own with_retries)."""
+    if DB.current_transaction.get() is not None:
+        return await work()
     for attempt in range(attempts):
         try:
             return await work()

@@ -20,9 +20,10 @@ from tests.fixtures.bookings import tomorrow_at
 async def test_cancelling_after_the_deadline__is_recorded_as_late(booked_world, make_booking):
     world = await booked_world(cancellation_deadline_hours=48)
     early = await make_booking(asset=world["asset"], organisation=world["booker_org"],
+                               user=world["booker"],
                                start=clock.now().replace(microsecond=0) + timedelta(days=5))
     late = await make_booking(asset=world["asset"], organisation=world["booker_org"],
-                              start=tomorrow_at(10))
+                              user=world["booker"], start=tomorrow_at(10))
     who = await load_identity(world["booker"].id)
     [a] = await lifecycle.cancel_booking(who, early.id)
     [b] = await lifecycle.cancel_booking(who, late.id, "krank")
@@ -94,6 +95,20 @@ async def test_the_sweeper_expires_requests_and_completes_bookings__and_is_idemp
     assert statuses == {request.id: "expired", confirmed.id: "completed"}
     events = await sql.fetch("SELECT booking_id, actor_user_id FROM booking_event WHERE from_status IS NOT NULL")
     assert len(events) == 2 and all(e["actor_user_id"] is None for e in events)
+
+
+async def test_the_sweeper__completes_a_running_booking_only_at_its_end(booked_world, make_booking):
+    world = await booked_world()
+    start = tomorrow_at(10)
+    booking = await make_booking(asset=world["asset"], organisation=world["booker_org"],
+                                 start=start, end=start + timedelta(hours=2))
+    for moment in (start, start + timedelta(minutes=1), start + timedelta(hours=2) - timedelta(seconds=1)):
+        with clock.frozen_at(moment):
+            assert (await sweep_once())["completed"] == 0, moment
+        assert await sql.fetch_value("SELECT status FROM booking WHERE id = $1", booking.id) == "confirmed"
+    with clock.frozen_at(start + timedelta(hours=2)):
+        assert (await sweep_once())["completed"] == 1
+    assert await sql.fetch_value("SELECT status FROM booking WHERE id = $1", booking.id) == "completed"
 
 
 async def test_no_show__only_within_the_grace_period(booked_world, make_booking):

@@ -174,3 +174,19 @@ async def test_control_characters_in_the_purpose__are_refused_and_nothing_is_boo
                                                             tomorrow_at(12), purpose="Elternabend\r\nKlasse 3"))
     assert response.status_code == 303
     assert await sql.fetch_value("SELECT purpose FROM booking") == "Elternabend\r\nKlasse 3"
+
+
+async def test_the_cancel_button__only_for_the_booker_and_the_booking_organisations_manager(
+        booked_world, sign_in, make_booking):
+    world = await booked_world()
+    booking = await make_booking(asset=world["asset"], organisation=world["booker_org"],
+                                 user=world["booker"])
+    form = f'action="/bookings/{booking.id}/cancel"'
+    for role, shown in (("booker", True), ("booker_manager", True), ("booker_colleague", False),
+                        ("manager", True), ("owner_member", False)):
+        page = await sign_in(world[role])
+        assert (form in (await page.get(f"/bookings/{booking.id}")).text) is shown, role
+    colleague = await sign_in(world["booker_colleague"])
+    response = await post_form(colleague, f"/bookings/{booking.id}/cancel", {"reason": ""})
+    assert response.status_code == 403
+    assert await sql.fetch_value("SELECT status FROM booking") == "confirmed"

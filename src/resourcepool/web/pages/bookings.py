@@ -16,7 +16,7 @@ from litestar.response import Redirect, Template
 
 from resourcepool import clock
 from resourcepool.accounts.identity import Identity
-from resourcepool.bookings import lifecycle, queries, recurrence
+from resourcepool.bookings import lifecycle, policies, queries, recurrence
 from resourcepool.bookings.present import present_booking
 from resourcepool.bookings.service import request_booking
 from resourcepool.errors import N_, DomainError, NotFound, SlotUnavailable, ValidationFailed
@@ -215,16 +215,18 @@ class BookingPages(Controller):
         is_booker = identity.is_member_of(booking["organisation_id"])
         is_manager = identity.is_manager_of(booking["owner_organisation_id"])
         holding = booking["status"] in ("requested", "confirmed")
+        # The same rules as the lifecycle's, so a button is shown only where it would work.
+        side = lifecycle.cancel_side(identity, booking, started=booking["start"] <= now)
         return Template("bookings/detail.html", status_code=status, context={
             "booking": booking, "form": form, "flash": _flash(request),
             "tz": booking["timezone"],
             "is_booker": is_booker, "is_manager": is_manager,
-            "can_cancel": holding and ((is_booker and booking["start"] > now)
-                                       or (is_manager and booking["end"] > now)),
-            "reason_required": not is_booker,
+            "can_cancel": holding and ((side == "booker" and booking["start"] > now)
+                                       or (side == "owner" and booking["end"] > now)),
+            "reason_required": side == "owner",
             "can_decide": is_manager and booking["status"] == "requested" and booking["start"] > now,
-            "can_no_show": is_manager and booking["status"] in ("confirmed", "completed")
-            and booking["start"] <= now <= booking["start"] + timedelta(hours=48),
+            "can_no_show": is_manager and booking["status"] in lifecycle.NO_SHOW_FROM
+            and policies.may_mark_no_show(booking["start"], now),
         })
 
     async def _act(self, request: Request, booking_id: int, action: str) -> Template | Redirect:
