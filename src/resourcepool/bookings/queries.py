@@ -10,6 +10,8 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any, AsyncIterator
 
+from resourcepool.accounts.identity import Identity
+from resourcepool.assets.queries import visibility_params, visible_sql
 from resourcepool.bookings.policies import AssetPolicy, Booker
 from resourcepool.db import sql
 from resourcepool.db.engine import DB
@@ -215,16 +217,20 @@ async def user_address(user_id: int) -> dict[str, Any] | None:
         "SELECT email, locale FROM app_user WHERE id = $1 AND is_active", user_id)
 
 
-async def asset_for_form(asset_id: int) -> dict[str, Any] | None:
-    """What the booking form shows about an asset (title, owner, policy hints)."""
+async def asset_for_form(identity: Identity, asset_id: int) -> dict[str, Any] | None:
+    """What the booking form shows about an asset (title, owner, policy hints) — only for an
+    active asset this identity may see (assets.queries.visible_sql), else None: drafts,
+    retired assets and other networks' assets are not shown, nor is their existence told."""
+    orgs, networks = visibility_params(identity)
     return await sql.fetch_one(
-        """SELECT a.id, a.title, a.kind, a.status, a.timezone, a.quantity, a.capacity,
+        f"""SELECT a.id, a.title, a.kind, a.status, a.timezone, a.quantity, a.capacity,
                   a.approval_required, a.min_duration_minutes, a.max_duration_minutes,
                   a.slot_minutes, a.lead_time_minutes, a.buffer_before_minutes,
                   a.buffer_after_minutes, a.cancellation_deadline_hours, a.address, a.district,
                   o.name AS owner_name
-           FROM asset a JOIN organisation o ON o.id = a.organisation_id WHERE a.id = $1""",
-        asset_id,
+           FROM asset a JOIN organisation o ON o.id = a.organisation_id
+           WHERE a.id = $3 AND a.status = 'active' AND {visible_sql('a', '$1', '$2')}""",
+        orgs, networks, asset_id,
     )
 
 

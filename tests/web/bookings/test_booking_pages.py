@@ -190,3 +190,30 @@ async def test_the_cancel_button__only_for_the_booker_and_the_booking_organisati
     response = await post_form(colleague, f"/bookings/{booking.id}/cancel", {"reason": ""})
     assert response.status_code == 403
     assert await sql.fetch_value("SELECT status FROM booking") == "confirmed"
+
+
+async def test_the_form__only_for_active_assets_the_user_may_see(booked_world, sign_in, make_asset,
+                                                                 make_network, make_organisation,
+                                                                 make_user):
+    world = await booked_world()
+    elsewhere = await make_network()
+    stranger_org = await make_organisation(network=elsewhere)
+    hidden = {
+        "draft": await make_asset(organisation=world["owner"], networks=[world["network"]], status="draft"),
+        "paused": await make_asset(organisation=world["owner"], networks=[world["network"]], status="paused"),
+        "retired": await make_asset(organisation=world["owner"], networks=[world["network"]], status="retired"),
+        "other network": await make_asset(organisation=stranger_org, networks=[elsewhere]),
+    }
+    page = await sign_in(world["booker"])
+    assert (await page.get("/bookings/new", params={"asset_id": world["asset"].id})).status_code == 200
+    for name, asset in hidden.items():
+        response = await page.get("/bookings/new", params={"asset_id": asset.id})
+        assert response.status_code == 404, name
+        assert asset.title not in response.text, name
+        response = await post_form(page, "/bookings/new", _form(asset.id, tomorrow_at(10), tomorrow_at(12)))
+        assert response.status_code == 404, name
+    # An organisation still waiting for verification sees no form either.
+    pending = await make_organisation(network=world["network"], status="pending")
+    newcomer = await sign_in(await make_user(organisation=pending))
+    assert (await newcomer.get("/bookings/new", params={"asset_id": world["asset"].id})).status_code == 404
+    assert await sql.fetch_value("SELECT count(*) FROM booking") == 0

@@ -123,8 +123,8 @@ def _shown_fields(asset: dict[str, Any], identity: Identity) -> set[str]:
 class BookingPages(Controller):
     guards = [login_required]
 
-    async def _asset(self, asset_id: int | None) -> dict[str, Any]:
-        row = await queries.asset_for_form(asset_id) if asset_id else None
+    async def _asset(self, identity: Identity, asset_id: int | None) -> dict[str, Any]:
+        row = await queries.asset_for_form(identity, asset_id) if asset_id else None
         if row is None:
             raise NotFound(N_("This asset does not exist."))
         return row
@@ -141,7 +141,7 @@ class BookingPages(Controller):
     @get("/bookings/new", name="booking_new")
     async def new(self, request: Request) -> Template:
         identity = require_identity(request)
-        asset = await self._asset(_int(request.query_params.get("asset_id"), "asset_id"))
+        asset = await self._asset(identity, _int(request.query_params.get("asset_id"), "asset_id"))
         start = _parse_instant(request.query_params.get("start"))
         end = _parse_instant(request.query_params.get("end"))
         return await self._render_form(identity, asset, FormState(values=_form_values(asset, start, end)))
@@ -150,7 +150,7 @@ class BookingPages(Controller):
     async def create(self, request: Request) -> Template | Redirect:
         identity = require_identity(request)
         data = await read_form(request)
-        asset = await self._asset(_int(data.get("asset_id"), "asset_id"))
+        asset = await self._asset(identity, _int(data.get("asset_id"), "asset_id"))
         form = FormState(values=data)
         tz = ZoneInfo(asset["timezone"])
         try:
