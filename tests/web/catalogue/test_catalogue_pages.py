@@ -180,3 +180,61 @@ async def test_catalogue__a_nul_network_is_ignored_not_a_500(world):
     response = await world["client"].get("/catalogue?network=%00")
     assert response.status_code == 200
     assert texts(response.text) == ["Großer Saal", "Kleine Kammer"]
+
+
+@pytest.mark.parametrize("status, note", [
+    ("paused", "Paused — not bookable right now."),
+    ("draft", "Draft — not bookable until it is activated."),
+    ("retired", "Retired — no longer bookable."),
+])
+async def test_asset_page__an_asset_that_takes_no_bookings_shows_its_week_without_booking_links(
+        world, make_asset, make_user, sign_in, status, note):
+    asset = await make_asset(organisation=world["owner"], title="Ruhender Saal", status=status,
+                             opening_hours=WEEKDAYS_9_17)
+    # Drafts and retired assets are seen by the owner's members only; paused ones by the network.
+    client = world["client"] if status == "paused" else await sign_in(
+        await make_user(organisation=world["owner"], locale="en"))
+    with clock.frozen_at(datetime(2026, 5, 1, 8, tzinfo=BERLIN)):
+        response = await client.get(f"/assets/{asset.id}?week=2026-05-06")
+    assert response.status_code == 200
+    html = response.text
+    assert note in html
+    assert "/bookings/new" not in html and "Choose a free time to book it." not in html
+    assert 'class="cal-free"' in html  # the week is still shown
+
+
+async def test_asset_page__an_active_asset_has_no_not_bookable_note(world):
+    with clock.frozen_at(datetime(2026, 5, 1, 8, tzinfo=BERLIN)):
+        html = (await world["client"].get(f"/assets/{world['saal'].id}?week=2026-05-06")).text
+    assert 'id="not-bookable"' not in html and "/bookings/new" in html
+
+
+async def test_catalogue__filters_by_the_owners_sector_and_units(world, make_organisation, make_asset, make_booking):
+    network = world["owner"].network
+    shop = await make_organisation(network=network, name="Druckerei", sector="business")
+    await make_asset(organisation=shop, kind="device", title="Klapptische", quantity=10)
+    await make_asset(organisation=shop, kind="device", title="Beamer", quantity=1)
+    html = (await world["client"].get("/catalogue")).text
+    assert '<label for="f-sector">' in html and '<label for="f-min_quantity">' in html
+    assert texts((await world["client"].get("/catalogue?sector=business")).text) == ["Beamer", "Klapptische"]
+    assert texts((await world["client"].get("/catalogue?sector=municipality")).text) == []
+    assert texts((await world["client"].get("/catalogue?min_quantity=5")).text) == ["Klapptische"]
+    assert texts((await world["client"].get("/catalogue?sector=business&min_quantity=2")).text) == ["Klapptische"]
+
+
+async def test_catalogue__min_quantity_with_a_free_time_counts_the_free_units(world, make_organisation, make_asset,
+                                                                           make_booking):
+    tables = await make_asset(organisation=world["owner"], kind="device", title="Klapptische", quantity=10)
+    await make_booking(tables, start=datetime(2026, 5, 5, 10, tzinfo=BERLIN), end=datetime(2026, 5, 5, 12, tzinfo=BERLIN),
+                       quantity=7)
+    query = "/catalogue?kind=device&date=2026-05-05&from=11:00&to=13:00&min_quantity="
+    assert texts((await world["client"].get(query + "3")).text) == ["Klapptische"]
+    assert texts((await world["client"].get(query + "4")).text) == []
+    response = await world["client"].get(query + "-1")
+    assert 'id="f-min_quantity-error"' in response.text
+
+
+async def test_catalogue__german_labels_for_the_new_filters(world, make_user, sign_in):
+    german = await sign_in(await make_user(organisation=world["owner"], locale="de"))
+    html = (await german.get("/catalogue")).text
+    assert "Anbieter (Bereich)" in html and "Mindestens … Stück" in html and "Alle Bereiche" in html

@@ -121,3 +121,12 @@ async def test_search__free_window_leaves_out_held_closed_and_shut_assets(world,
     assert titles(await world["api"].get("/api/v1/assets", params=params)) == []
     params["free_from"] = "2026-05-05T20:00:00+02:00"
     assert titles(await world["api"].get("/api/v1/assets", params=params)) == ["Großer Saal"]
+
+
+@pytest.mark.parametrize("q", ["Fördermittel", "Förder", "grant writing", "Buchhaltung", "Türkisch", "Arabic"])
+async def test_search__finds_an_expert_by_topic_or_language(world, make_asset, make_organisation, q):
+    office = await make_organisation(network=world["network"], name="Steuerbüro", sector="business")
+    await make_asset(organisation=office, kind="expertise", title="Zwei Stunden Beratung im Monat",
+                     description="Wir helfen gern.", topics=["Fördermittel", "Buchhaltung", "grant writing"],
+                     languages=["Deutsch", "Türkisch", "Arabic"])
+    assert titles(await world["api"].get("/api/v1/assets", params={"q": q})) == ["Zwei Stunden Beratung im Monat"]

@@ -43,6 +43,10 @@ PAGE_SIZE = 12
 
 STATE_NAMES = {"free": N_("Free"), "booking": N_("Booked"), "closure": N_("Closed"),
                "closed": N_("Not open"), "past": N_("Past"), "none": N_("No such time")}
+# Why the week shows no booking links (the booking service takes active assets only).
+NOT_BOOKABLE = {"paused": N_("Paused — not bookable right now."),
+                "draft": N_("Draft — not bookable until it is activated."),
+                "retired": N_("Retired — no longer bookable.")}
 
 
 def _int(values: dict[str, str], name: str, form: FormState) -> int | None:
@@ -113,7 +117,7 @@ def _page_link(values: dict[str, Any], accessible: list[str], page: int) -> str:
 def _names() -> dict[str, Any]:
     return {"KIND_NAMES": KIND_NAMES, "FEATURE_NAMES": FEATURE_NAMES, "SECTOR_NAMES": SECTOR_NAMES,
             "FUEL_NAMES": FUEL_NAMES, "DELIVERY_NAMES": DELIVERY_NAMES, "WEEKDAYS": WEEKDAYS,
-            "STATE_NAMES": STATE_NAMES}
+            "STATE_NAMES": STATE_NAMES, "NOT_BOOKABLE": NOT_BOOKABLE}
 
 
 class CataloguePages(Controller):
