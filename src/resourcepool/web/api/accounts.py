@@ -6,7 +6,7 @@ from typing import Annotated
 
 from litestar import Controller, Request, delete, get, post
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import Parameter
+from litestar.params import JSONBody, Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from resourcepool.accounts.api_tokens import revoke_api_token
@@ -58,7 +58,7 @@ class AuthApi(Controller):
 
     @post("/token", status_code=HTTP_201_CREATED, summary="Exchange email and password for an API token",
           responses=_problems(401, 409, 422, 429))
-    async def create_token(self, request: Request, data: TokenRequest) -> TokenCreated:
+    async def create_token(self, request: Request, data: JSONBody[TokenRequest]) -> TokenCreated:
         token, info = await issue_api_token_for_password(data.email, data.password, data.name,
                                                          ip=client_ip(request.scope))
         return TokenCreated(token=token, id=info.id, name=info.name)
@@ -102,7 +102,7 @@ class AuthApi(Controller):
     @post("/invitations/{token:str}", status_code=HTTP_200_OK, summary="Accept an invitation by choosing a password",
           responses=_problems(404, 422))
     async def accept(
-        self, token: Annotated[str, Parameter(max_length=200)], data: InvitationAcceptance
+        self, token: Annotated[str, Parameter(max_length=200)], data: JSONBody[InvitationAcceptance]
     ) -> InvitationAccepted:
         user_id = await accept_invitation(token, data.password)
         user = await get_user(user_id)

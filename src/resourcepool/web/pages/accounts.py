@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
-from litestar.params import Parameter
+from litestar.params import FromQuery, Parameter
 from litestar.response import Redirect, Response, Template
 
 from resourcepool.accounts.api_tokens import list_api_tokens, revoke_api_token
@@ -89,7 +89,7 @@ def _link_error(exc: DomainError) -> Template:
 class LoginPages(Controller):
     include_in_schema = False  # HTML pages are not part of the API contract
     @get("/login", name="login")
-    async def login_form(self, request: Request, next: str | None = None) -> Template | Redirect:
+    async def login_form(self, request: Request, next: FromQuery[str | None] = None) -> Template | Redirect:
         if current_identity(request) is not None:
             return Redirect(safe_next(next))
         return _page("login", {"form": FormState(), "next": safe_next(next, ""), "flash": _flash(request)})
