@@ -31,3 +31,12 @@ def test_only_the_networks_coordinators_decide():
     assert access.can_decide(_who(coordinated=[1]), 1)
     assert not access.can_decide(_who(coordinated=[2]), 1)
     assert not access.can_decide(_who({1: "manager"}), 1)
+
+
+def test_managers_and_coordinators_of_a_verifying_network_invite():
+    assert access.can_invite(_who({10: "manager"}), 10, [])
+    assert not access.can_invite(_who({10: "member"}), 10, [1])
+    assert access.can_invite(_who(coordinated=[1]), 10, [1])
+    # Coordinating a network where it only applied, or another network, is not enough.
+    assert not access.can_invite(_who(coordinated=[2]), 10, [1])
+    assert not access.can_invite(None, 10, [1])
