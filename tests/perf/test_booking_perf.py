@@ -14,7 +14,11 @@ PERF_ASSETS assets and PERF_BOOKINGS bookings first (default 10,000 / 1,000,000,
   lookup), to show how the time splits between the web layer and the booking domain;
 - bare INSERT: the same number of connections each committing single-row INSERTs into
   `booking` (constraint and indexes in place), PERF_REQUESTS in all.
-Figures go to stdout and tests/perf/results/bookings.txt, with the ratio of the two.
+Each of the three also runs with a single client (PERF_SINGLE_REQUESTS requests): with
+PERF_CLIENTS clients on a machine of few cores the median is mostly queueing, the single
+client shows the latency of one booking. The number of SQL statements (round trips) of one
+in-process booking is counted too. Figures go to stdout and tests/perf/results/bookings.txt,
+with the ratios.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from pathlib import Path
 
 import asyncpg
 import httpx
+from asyncpg.connection import Connection
 import pytest
 
 from resourcepool import clock
@@ -49,6 +54,7 @@ ASSETS = int(os.environ.get("PERF_ASSETS", "10000"))
 BOOKINGS = int(os.environ.get("PERF_BOOKINGS", "1000000"))
 CLIENTS = int(os.environ.get("PERF_CLIENTS", "8"))
 REQUESTS = int(os.environ.get("PERF_REQUESTS", "2000"))
+SINGLE = int(os.environ.get("PERF_SINGLE_REQUESTS", "300"))
 RESULTS = Path(__file__).parent / "results" / "bookings.txt"
 UTC = timezone.utc
 
@@ -119,19 +125,19 @@ async def _api_run(url: str, tokens: list[str], slots: list[tuple[int, datetime]
                 codes[response.status_code] = codes.get(response.status_code, 0) + 1
 
     # Warm-up: plans, pool connections, imports.
-    warm = slots[:CLIENTS * 5]
+    warm = slots[:len(tokens) * 5]
     queue = warm
     await asyncio.gather(*(client(t) for t in tokens))
     latencies.clear()
     codes.clear()
-    queue = list(slots[CLIENTS * 5:])
+    queue = list(slots[len(tokens) * 5:])
     t0 = time.perf_counter()
     await asyncio.gather(*(client(t) for t in tokens))
     wall = time.perf_counter() - t0
     return {"wall": wall, "latencies": latencies, "codes": codes}
 
 
-async def _bare_run(dsn: str, rows: list[tuple]) -> dict:
+async def _bare_run(dsn: str, rows: list[tuple], clients: int = CLIENTS) -> dict:
     latencies: list[float] = []
     errors = 0
     queue = list(rows)
@@ -156,8 +162,31 @@ async def _bare_run(dsn: str, rows: list[tuple]) -> dict:
             await conn.close()
 
     t0 = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(CLIENTS)))
+    await asyncio.gather(*(worker() for _ in range(clients)))
     return {"wall": time.perf_counter() - t0, "latencies": latencies, "errors": errors}
+
+
+async def _statements_of(work) -> int:
+    """How many SQL statements (round trips, BEGIN/COMMIT included) `work()` sends."""
+    count = 0
+    original_execute, original__execute = Connection.execute, Connection._execute
+
+    async def execute(self, query, *args, **kwargs):
+        nonlocal count
+        count += not args  # with arguments it goes through _execute, counted there
+        return await original_execute(self, query, *args, **kwargs)
+
+    async def _execute(self, query, args, *rest, **kwargs):
+        nonlocal count
+        count += 1
+        return await original__execute(self, query, args, *rest, **kwargs)
+
+    Connection.execute, Connection._execute = execute, _execute
+    try:
+        await work()
+    finally:
+        Connection.execute, Connection._execute = original_execute, original__execute
+    return count
 
 
 async def _service_run(identities: list, slots: list[tuple[int, datetime]]) -> dict:
@@ -213,49 +242,73 @@ async def test_booking_creation_benchmark(app, database_url):
         """SELECT asset_id, (extract(epoch FROM date_trunc('hour', held_from)) / 3600)::bigint AS h
            FROM booking WHERE asset_id = ANY($1::bigint[]) AND status IN ('requested', 'confirmed')
              AND held_until > now() + interval '29 days'""", assets)}
-    candidates = _slots(assets, REQUESTS * 2 + CLIENTS * 5, 30, 300, seed=1)
-    api_slots = [s for s in candidates
-                 if (s[0], int(s[1].timestamp() // 3600)) not in held
-                 and (s[0], int(s[1].timestamp() // 3600) + 1) not in held][:REQUESTS + CLIENTS * 5]
-    taken = {(a, int(t.timestamp() // 3600)) for a, t in api_slots}
-    service_slots = [s for s in _slots(assets, REQUESTS * 2, 30, 300, seed=3)
-                     if (s[0], int(s[1].timestamp() // 3600)) not in held | taken
-                     and (s[0], int(s[1].timestamp() // 3600) + 1) not in held][:REQUESTS]
-    bare_rows = [(a, users[0]["organisation_id"], users[0]["user_id"], start, start + timedelta(hours=1))
-                 for a, start in _slots(assets, REQUESTS, 400, 300, seed=2)]
+    def free(slots: list[tuple[int, datetime]], taken: set) -> list[tuple[int, datetime]]:
+        return [s for s in slots if (s[0], int(s[1].timestamp() // 3600)) not in held | taken
+                and (s[0], int(s[1].timestamp() // 3600) + 1) not in held]
+
+    api_n, single_n = REQUESTS + CLIENTS * 5, SINGLE + 5
+    candidates = free(_slots(assets, (api_n + single_n) * 2, 30, 300, seed=1), set())
+    api_slots, api_single_slots = candidates[:api_n], candidates[api_n:api_n + single_n]
+    taken = {(a, int(t.timestamp() // 3600)) for a, t in api_slots + api_single_slots}
+    candidates = free(_slots(assets, (REQUESTS + SINGLE + 1) * 2, 30, 300, seed=3), taken)
+    service_slots = candidates[:REQUESTS]
+    service_single_slots = candidates[REQUESTS:REQUESTS + SINGLE + 1]
+    bare_all = [(a, users[0]["organisation_id"], users[0]["user_id"], start, start + timedelta(hours=1))
+                for a, start in _slots(assets, REQUESTS + SINGLE, 400, 300, seed=2)]
+    bare_rows, bare_single_rows = bare_all[:REQUESTS], bare_all[REQUESTS:]
 
     before = await sql.fetch_value("SELECT count(*) FROM booking")
     proc, url = _start_server(database_url)
     try:
+        # Single client first: the app's outbox sender then has only its own mails to send,
+        # not the backlog of the concurrent run.
+        api_single = await _api_run(url, tokens[:1], api_single_slots)
         api = await _api_run(url, tokens, api_slots)
     finally:
         proc.terminate()
         proc.wait(10)
     identities = [await load_identity(u["user_id"]) for u in users]
+    asset_id, start = service_single_slots.pop()
+    statements = await _statements_of(lambda: request_booking(
+        identities[0], asset_id, start, start + timedelta(hours=1), "Benchmark"))
     service = await _service_run(identities, service_slots)
+    service_single = await _service_run(identities[:1], service_single_slots)
     bare = await _bare_run(database_url, bare_rows)
+    bare_single = await _bare_run(database_url, bare_single_rows, clients=1)
 
-    api_ok = api["codes"].get(201, 0)
-    api_tps = api_ok / api["wall"]
-    bare_tps = (len(bare_rows) - bare["errors"]) / bare["wall"]
-    service_tps = (len(service_slots) - service["conflicts"]) / service["wall"]
-    slat = service["latencies"]
-    lat = api["latencies"]
-    blat = bare["latencies"]
+    def rate(run: dict, done: int) -> float:
+        return done / run["wall"]
+
+    rows = [  # (label, clients, bookings per second, latencies)
+        ("POST /api/v1/bookings (HTTP)", CLIENTS, rate(api, api["codes"].get(201, 0)), api),
+        ("POST /api/v1/bookings (HTTP)", 1, rate(api_single, api_single["codes"].get(201, 0)), api_single),
+        ("request_booking() in-process", CLIENTS,
+         rate(service, len(service_slots) - service["conflicts"]), service),
+        ("request_booking() in-process", 1,
+         rate(service_single, len(service_single_slots) - service_single["conflicts"]), service_single),
+        ("bare INSERT (1 row per commit)", CLIENTS, rate(bare, len(bare_rows) - bare["errors"]), bare),
+        ("bare INSERT (1 row per commit)", 1,
+         rate(bare_single, len(bare_single_rows) - bare_single["errors"]), bare_single),
+    ]
+    lines.append(f"{'':<32} {'clients':>7} {'per s':>9} {'median ms':>10} {'p95 ms':>8} {'p99 ms':>8}")
+    for label, clients, per_s, run in rows:
+        lat = run["latencies"]
+        lines.append(f"{label:<32} {clients:>7} {per_s:>9.1f} {statistics.median(lat):>10.2f} "
+                     f"{_percentile(lat, .95):>8.2f} {_percentile(lat, .99):>8.2f}")
+    api_tps, service_tps, bare_tps = rows[0][2], rows[2][2], rows[4][2]
+    api_1, service_1, bare_1 = (statistics.median(rows[i][3]["latencies"]) for i in (1, 3, 5))
     lines += [
-        f"{'':<34} {'per s':>9} {'median ms':>10} {'p95 ms':>8} {'p99 ms':>8}",
-        f"{'POST /api/v1/bookings (HTTP)':<34} {api_tps:>9.1f} {statistics.median(lat):>10.2f} "
-        f"{_percentile(lat, .95):>8.2f} {_percentile(lat, .99):>8.2f}",
-        f"{'request_booking() in-process':<34} {service_tps:>9.1f} {statistics.median(slat):>10.2f} "
-        f"{_percentile(slat, .95):>8.2f} {_percentile(slat, .99):>8.2f}",
-        f"{'bare INSERT (1 row per commit)':<34} {bare_tps:>9.1f} {statistics.median(blat):>10.2f} "
-        f"{_percentile(blat, .95):>8.2f} {_percentile(blat, .99):>8.2f}",
         "",
-        f"API status codes: {dict(sorted(api['codes'].items()))}; in-process conflicts: "
-        f"{service['conflicts']}; bare INSERT conflicts: {bare['errors']}",
-        f"ratio in-process request_booking / bare INSERT: {service_tps / bare_tps:.3f}",
-        f"ratio API / bare INSERT throughput: {api_tps / bare_tps:.3f} "
+        f"API status codes: {dict(sorted(api['codes'].items()))}, single client "
+        f"{dict(sorted(api_single['codes'].items()))}; in-process conflicts: "
+        f"{service['conflicts'] + service_single['conflicts']}; bare INSERT conflicts: "
+        f"{bare['errors'] + bare_single['errors']}",
+        f"SQL statements (round trips) of one in-process booking: {statements}",
+        f"ratio in-process request_booking / bare INSERT ({CLIENTS} clients): {service_tps / bare_tps:.3f}",
+        f"ratio API / bare INSERT throughput ({CLIENTS} clients): {api_tps / bare_tps:.3f} "
         f"(the API does {bare_tps / api_tps:.1f}× the work per booking)",
+        f"single-client median latency: API {api_1:.2f} ms, in-process {service_1:.2f} ms, "
+        f"bare INSERT {bare_1:.2f} ms",
         f"bookings before: {before:,}; after: {await sql.fetch_value('SELECT count(*) FROM booking'):,}",
     ]
     overlaps = await sql.fetch_value(
@@ -265,8 +318,8 @@ async def test_booking_creation_benchmark(app, database_url):
              AND tstzrange(a.held_from, a.held_until) && tstzrange(b.held_from, b.held_until)""",
         assets[:200])
     lines.append(f"overlapping holds among the first 200 benchmark assets: {overlaps}")
-    print("\n".join(lines[-11:]), flush=True)
+    print("\n".join(lines[-16:]), flush=True)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text("\n".join(lines) + "\n")
     assert overlaps == 0
-    assert api.get("codes", {}).get(500, 0) == 0
+    assert api["codes"].get(500, 0) == 0 and api_single["codes"].get(500, 0) == 0

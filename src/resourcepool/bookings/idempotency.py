@@ -31,16 +31,18 @@ def request_hash(payload: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-async def run_once(user_id: int, endpoint: str, key: str | None, body_hash: str,
+async def run_once(user_id: int, endpoint: str, key: str | None, payload: Any,
                    work: Callable[[], Awaitable[Result]],
                    render_error: Callable[[DomainError], Result]) -> Result:
-    """Run `work` (returning status and JSON body) at most once per key."""
+    """Run `work` (returning status and JSON body) at most once per key; `payload` is the
+    decoded request body (hashed only when there is a key)."""
     if key is None:
         return await work()
     key = key.strip()
     if not 1 <= len(key) <= MAX_KEY_LENGTH:
         raise ValidationFailed(N_("The Idempotency-Key must be 1 to 255 characters long."),
                                field="Idempotency-Key")
+    body_hash = request_hash(payload)
 
     async def attempt() -> Result:
         async with DB.transaction():

@@ -70,10 +70,13 @@ async def _send(recipients: list[dict[str, Any]], kind: str, booking: dict[str, 
                               "\n".join(_text(line, language, params) for line in BODIES[kind]) + "\n")
 
 
-async def booking_made(booking: dict[str, Any]) -> None:
-    """Tell the owner's managers about a new request (or an instant booking)."""
+async def booking_made(booking: dict[str, Any], managers: list[dict[str, Any]] | None = None) -> None:
+    """Tell the owner's managers about a new request (or an instant booking). `managers`
+    (email, locale) when the caller has already read them, saving a round trip."""
     kind = "requested" if booking["status"] == "requested" else "confirmed_owner"
-    await _send(await queries.manager_addresses(booking["owner_organisation_id"]), kind, booking)
+    if managers is None:
+        managers = await queries.manager_addresses(booking["owner_organisation_id"])
+    await _send(managers, kind, booking)
 
 
 async def tell_booker(booking: dict[str, Any], kind: str, reason: str = "") -> None:

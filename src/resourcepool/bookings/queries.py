@@ -7,6 +7,7 @@ Overlap queries repeat the exact expressions of the `booking_no_overlap` constra
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, AsyncIterator
 
@@ -66,32 +67,74 @@ def _policy(row: dict[str, Any]) -> AssetPolicy:
     )
 
 
-async def asset_quantity(asset_id: int) -> int | None:
-    return await sql.fetch_value("SELECT quantity FROM asset WHERE id = $1", asset_id)
+@dataclass(frozen=True)
+class BookingContext:
+    """Everything one booking request needs to know, read in one round trip (see
+    `booking_context`): the policy, the booker, opening hours and closures, what the answer
+    shows about the asset and both organisations, and who to tell."""
+
+    asset: AssetPolicy
+    booker: Booker | None  # None: no such organisation
+    hours: list[dict[str, Any]]
+    closures: list[dict[str, Any]]
+    shown: dict[str, Any]
+    managers: list[dict[str, Any]]
 
 
-async def asset_policy(asset_id: int, lock: str | None = None) -> AssetPolicy | None:
-    """The asset's policy; `lock` = "update" serialises bookings of a pooled asset, "share"
-    keeps its quantity from changing while a single-unit booking is written."""
-    suffix = {None: "", "update": " FOR UPDATE OF a", "share": " FOR SHARE OF a"}[lock]
+async def booking_context(asset_id: int, organisation_id: int) -> BookingContext | None:
+    """The asset (locked) with its policy, hours, closures and managers, and the booking
+    organisation; None when the asset does not exist.
+
+    The asset row is locked FOR NO KEY UPDATE, so bookings of one asset are written one after
+    another: for a pooled asset that makes "at most N units" safe, for a single unit the
+    exclusion constraint is the guard and the lock keeps the quantity (and so `exclusive`)
+    from changing meanwhile. It does not block the foreign-key checks of other inserts."""
     row = await sql.fetch_one(
-        f"SELECT {ASSET_POLICY_COLUMNS} FROM asset a WHERE a.id = $1{suffix}", asset_id
-    )
-    return _policy(row) if row else None
-
-
-async def booker(organisation_id: int) -> Booker | None:
-    row = await sql.fetch_one(
-        """SELECT o.id, o.sector,
+        f"""SELECT {ASSET_POLICY_COLUMNS},
+                  a.title AS asset_title, a.kind AS asset_kind, a.usage_instructions,
+                  oo.name AS owner_name, bo.id AS booker_id, bo.sector AS booker_sector,
+                  bo.name AS booker_name,
                   coalesce((SELECT array_agg(no.network_id) FROM network_organisation no
-                            WHERE no.organisation_id = o.id AND no.status = 'verified'), '{}') AS nets
-           FROM organisation o WHERE o.id = $1""",
-        organisation_id,
+                            WHERE no.organisation_id = bo.id AND no.status = 'verified'), '{{}}')
+                      AS booker_networks,
+                  (SELECT array_agg(array[h.weekday, h.start_minute, h.end_minute]
+                                    ORDER BY h.weekday, h.start_minute)
+                   FROM opening_hours h WHERE h.asset_id = a.id) AS hours,
+                  cl.closure_starts, cl.closure_ends, cl.closure_rrules,
+                  mg.manager_emails, mg.manager_locales
+           FROM asset a
+           JOIN organisation oo ON oo.id = a.organisation_id
+           LEFT JOIN organisation bo ON bo.id = $2
+           CROSS JOIN LATERAL (
+               SELECT array_agg(c.starts_at ORDER BY c.id) AS closure_starts,
+                      array_agg(c.ends_at ORDER BY c.id) AS closure_ends,
+                      array_agg(c.rrule ORDER BY c.id) AS closure_rrules
+               FROM closure c WHERE c.asset_id = a.id) cl
+           CROSS JOIN LATERAL (
+               SELECT array_agg(u.email ORDER BY u.id) AS manager_emails,
+                      array_agg(u.locale ORDER BY u.id) AS manager_locales
+               FROM membership m JOIN app_user u ON u.id = m.user_id
+               WHERE m.organisation_id = a.organisation_id AND m.role = 'manager'
+                 AND u.is_active) mg
+           WHERE a.id = $1
+           FOR NO KEY UPDATE OF a""",
+        asset_id, organisation_id,
     )
     if row is None:
         return None
-    return Booker(organisation_id=row["id"], sector=row["sector"],
-                  verified_network_ids=frozenset(row["nets"]))
+    booker = None
+    if row["booker_id"] is not None:
+        booker = Booker(organisation_id=row["booker_id"], sector=row["booker_sector"],
+                        verified_network_ids=frozenset(row["booker_networks"]))
+    hours = [{"weekday": h[0], "start_minute": h[1], "end_minute": h[2]} for h in row["hours"] or ()]
+    closures = [{"starts_at": s, "ends_at": e, "rrule": r} for s, e, r in zip(
+        row["closure_starts"] or (), row["closure_ends"] or (), row["closure_rrules"] or ())]
+    shown = {"asset_title": row["asset_title"], "asset_kind": row["asset_kind"],
+             "usage_instructions": row["usage_instructions"], "owner_name": row["owner_name"],
+             "organisation_name": row["booker_name"]}
+    managers = [{"email": e, "locale": loc} for e, loc in zip(
+        row["manager_emails"] or (), row["manager_locales"] or ())]
+    return BookingContext(_policy(row), booker, hours, closures, shown, managers)
 
 
 async def opening_rows(asset_id: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

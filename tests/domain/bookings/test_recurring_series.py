@@ -97,3 +97,25 @@ async def test_a_series_starting_in_the_past_or_too_long__is_refused_as_such(boo
                                   recurrence="FREQ=WEEKLY;COUNT=3")
     assert info.value.params["rule"] == "start_in_past"
     assert await sql.fetch_value("SELECT count(*) FROM booking_series") == 0
+
+
+async def test_a_pooled_series__counts_units_per_date(booked_world, make_asset, make_booking):
+    world = await booked_world()
+    tables = await make_asset(organisation=world["owner"], networks=[world["network"]],
+                              kind="device", quantity=3)
+    await make_booking(asset=tables, organisation=world["third_org"], quantity=2,
+                       start=FIRST + timedelta(weeks=1, hours=1), end=FIRST + timedelta(weeks=1, hours=3))
+    who = await load_identity(world["booker"].id)
+    with clock.frozen_at(NOW):
+        two = await request_booking(who, tables.id, FIRST, FIRST + timedelta(hours=2), "Tische",
+                                    quantity=2, recurrence="FREQ=WEEKLY;COUNT=3", on_conflict="skip")
+        one = await request_booking(who, tables.id, FIRST, FIRST + timedelta(hours=2), "Tische",
+                                    quantity=1, recurrence="FREQ=WEEKLY;COUNT=3", on_conflict="skip")
+    assert [s["start"][:10] for s in two["skipped"]] == ["2027-03-09"]
+    assert len(two["bookings"]) == 2
+    # The first series' own units count for the second: weeks 1 and 3 hold 2 + 1 = 3 units;
+    # week 2 holds 2 (the other organisation) + 1 = 3.
+    assert one["skipped"] == [] and len(one["bookings"]) == 3
+    with clock.frozen_at(NOW), pytest.raises(SlotUnavailable):
+        await request_booking(who, tables.id, FIRST, FIRST + timedelta(hours=2), "Tische",
+                              recurrence="FREQ=WEEKLY;COUNT=3", on_conflict="fail")

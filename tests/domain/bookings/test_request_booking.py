@@ -144,3 +144,33 @@ async def test_pooled_assets_count_the_peak_not_the_sum(booked_world, make_asset
         await request_booking(who, pool.id, tomorrow_at(10) + timedelta(minutes=30),
                               tomorrow_at(11) + timedelta(minutes=30), "c")
     await request_booking(who, pool.id, tomorrow_at(8), tomorrow_at(10), "d", quantity=2)
+
+
+@pytest.mark.parametrize("approval", [False, True])
+async def test_the_answer__is_what_a_fresh_read_of_the_booking_shows(approval, booked_world, api_as):
+    # The service builds its answer from what it knows instead of reading the row back.
+    world = await booked_world(approval_required=approval, buffer_before_minutes=15)
+    http = await api_as(world["booker"])
+    created = await http.post("/api/v1/bookings", json={
+        "asset_id": world["asset"].id, "start": tomorrow_at(10).isoformat(),
+        "end": tomorrow_at(12).isoformat(), "purpose": "  Probe\nmit Chor ", "attendees": 12})
+    assert created.status_code == 201, created.text
+    answer = created.json()
+    fresh = (await http.get(f"/api/v1/bookings/{answer['id']}")).json()
+    assert fresh.pop("history") and answer.pop("history") is None
+    assert answer == fresh
+    assert answer["purpose"] == "Probe\nmit Chor" and answer["user_id"] == world["booker"].id
+
+
+async def test_a_series_answer__matches_the_stored_bookings(booked_world, api_as):
+    world = await booked_world()
+    http = await api_as(world["booker"])
+    created = (await http.post("/api/v1/bookings", json={
+        "asset_id": world["asset"].id, "start": tomorrow_at(10).isoformat(),
+        "end": tomorrow_at(11).isoformat(), "purpose": "Chor",
+        "recurrence": "FREQ=WEEKLY;COUNT=3"})).json()
+    for booking in created["bookings"]:
+        fresh = (await http.get(f"/api/v1/bookings/{booking['id']}")).json()
+        fresh.pop("history")
+        booking.pop("history")
+        assert booking == fresh

@@ -49,7 +49,7 @@ async def _once(request: Request, identity: Identity, endpoint: str, key: str | 
         return response.status_code, response.content
 
     status, body = await idempotency.run_once(
-        identity.user_id, endpoint, key, idempotency.request_hash(payload), work, render_error)
+        identity.user_id, endpoint, key, payload, work, render_error)
     media_type = "application/problem+json" if status >= 400 else "application/json"
     return Response(body, status_code=status, media_type=media_type)
 
