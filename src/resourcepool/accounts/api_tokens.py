@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from resourcepool import clock
+from resourcepool.accounts.identity import Identity, load_identity_noting_use
 from resourcepool.accounts.sessions import hash_token, new_token
 from resourcepool.db import sql
 from resourcepool.errors import N_, NotFound
@@ -41,18 +42,18 @@ async def create_api_token(user_id: int, name: str) -> tuple[str, ApiTokenInfo]:
     return token, ApiTokenInfo(**row)
 
 
-async def resolve_api_token(token: str) -> int | None:
-    """The user id behind a live token, noting its use."""
-    return await sql.fetch_value(
-        """
-        UPDATE api_token t SET last_used_at = $2
-        FROM app_user u
-        WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.id = t.user_id AND u.is_active
-        RETURNING t.user_id
-        """,
-        hash_token(token),
-        clock.now(),
-    )
+# A live token of an active user, noting its use.
+_USE_SQL = """
+    UPDATE api_token t SET last_used_at = $2
+    FROM app_user u
+    WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.id = t.user_id AND u.is_active
+    RETURNING t.user_id
+"""
+
+
+async def identify_api_token(token: str) -> Identity | None:
+    """The identity behind a live token, noting the token's use (one round trip)."""
+    return await load_identity_noting_use(_USE_SQL, hash_token(token), clock.now())
 
 
 async def list_api_tokens(user_id: int) -> list[ApiTokenInfo]:

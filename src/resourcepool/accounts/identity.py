@@ -65,3 +65,15 @@ async def load_identity(user_id: int) -> Identity | None:
         f"SELECT {_IDENTITY_COLUMNS} FROM app_user u WHERE u.id = $1 AND u.is_active", user_id
     )
     return _identity(row) if row else None
+
+
+async def load_identity_noting_use(update_sql: str, *args: object) -> Identity | None:
+    """Run `update_sql` — the UPDATE … RETURNING user_id by which a session or API token notes
+    its use — and load that user's identity in the same round trip (every request does this)."""
+    row = await sql.fetch_one(
+        f"""WITH seen AS ({update_sql})
+            SELECT {_IDENTITY_COLUMNS} FROM seen JOIN app_user u ON u.id = seen.user_id
+            WHERE u.is_active""",
+        *args,
+    )
+    return _identity(row) if row else None

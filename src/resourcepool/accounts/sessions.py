@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from resourcepool import clock
+from resourcepool.accounts.identity import Identity, load_identity_noting_use
 from resourcepool.db import sql
 from resourcepool.settings import get_settings
 
@@ -40,20 +41,26 @@ async def create_session(user_id: int, *, ip: str = "", user_agent: str = "") ->
     return token
 
 
+# A live session (idle and absolute timeouts checked) kept alive by this request.
+_TOUCH_SQL = """
+    UPDATE web_session SET last_seen_at = $2
+    WHERE token_hash = $1 AND expires_at > $2 AND last_seen_at > $2 - $3::interval
+    RETURNING user_id
+"""
+
+
+def _touch_args(token: str) -> tuple[str, datetime, timedelta]:
+    return hash_token(token), clock.now(), timedelta(minutes=get_settings().session_idle_minutes)
+
+
 async def touch_session(token: str) -> int | None:
     """The user id of a live session (idle and absolute timeouts checked), keeping it alive."""
-    settings = get_settings()
-    now = clock.now()
-    return await sql.fetch_value(
-        """
-        UPDATE web_session SET last_seen_at = $2
-        WHERE token_hash = $1 AND expires_at > $2 AND last_seen_at > $2 - $3::interval
-        RETURNING user_id
-        """,
-        hash_token(token),
-        now,
-        timedelta(minutes=settings.session_idle_minutes),
-    )
+    return await sql.fetch_value(_TOUCH_SQL, *_touch_args(token))
+
+
+async def identify_session(token: str) -> Identity | None:
+    """touch_session and the user's identity in one round trip."""
+    return await load_identity_noting_use(_TOUCH_SQL, *_touch_args(token))
 
 
 async def end_session(token: str) -> None:

@@ -14,9 +14,9 @@ from litestar.middleware import AbstractAuthenticationMiddleware, Authentication
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import Scope
 
-from resourcepool.accounts.api_tokens import resolve_api_token
-from resourcepool.accounts.identity import Identity, load_identity
-from resourcepool.accounts.sessions import touch_session
+from resourcepool.accounts.api_tokens import identify_api_token
+from resourcepool.accounts.identity import Identity
+from resourcepool.accounts.sessions import identify_session
 from resourcepool.errors import N_, Forbidden, NotAuthenticated
 from resourcepool.settings import get_settings
 from resourcepool.web import i18n
@@ -56,18 +56,15 @@ async def identify(connection: ASGIConnection) -> Identity | None:
     """The signed-in user (session cookie for pages, Bearer token for the API), and the
     request's language set from their setting, the language cookie or Accept-Language."""
     identity: Identity | None = None
-    user_id: int | None = None
     if is_api(connection.scope["path"]):
         header = connection.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() == "bearer" and token.strip():
-            user_id = await resolve_api_token(token.strip())
+            identity = await identify_api_token(token.strip())
     else:
         token = connection.cookies.get(session_cookie_name())
         if token:
-            user_id = await touch_session(token)
-    if user_id is not None:
-        identity = await load_identity(user_id)
+            identity = await identify_session(token)
     i18n.set_language(
         i18n.choose_language(
             identity.locale if identity else None,
@@ -89,12 +86,13 @@ def require_identity(connection: ASGIConnection[Any, Any, Any, Any]) -> Identity
     return identity
 
 
-def login_required(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+# Guards are coroutines: Litestar would run a plain function in a worker thread per request.
+async def login_required(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     """Guard: pages redirect to the login form (see web/errors.py); the API answers 401."""
     require_identity(connection)
 
 
-def coordinator_required(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+async def coordinator_required(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     identity = require_identity(connection)
     if not identity.is_coordinator:
         raise Forbidden(N_("Only network coordinators may do this."))

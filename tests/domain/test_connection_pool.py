@@ -1,0 +1,23 @@
+"""The pool hands out clean connections without asyncpg's per-release reset query."""
+
+import asyncpg
+import pytest
+
+from resourcepool.db import sql
+from resourcepool.db.engine import DB
+
+
+async def test_a_connection_released_inside_a_failed_transaction__comes_back_clean(app):
+    with pytest.raises(asyncpg.DivisionByZeroError):
+        async with DB.transaction():
+            await sql.fetch_value("SELECT 1 / 0")
+    # Every connection of the pool answers (none is left in an aborted transaction),
+    # and none holds a transaction open.
+    for _ in range(DB.pool.get_max_size() + 2):
+        assert await sql.fetch_value("SELECT 1") == 1
+        assert await sql.fetch_value("SELECT count(*) FROM pg_stat_activity "
+                                     "WHERE state LIKE 'idle in transaction%'") == 0
+
+
+async def test_the_pool__releases_connections_without_a_reset_round_trip(app):
+    assert DB.pool._reset is not None  # asyncpg's default would send RESET ALL etc. per release
