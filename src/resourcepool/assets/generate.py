@@ -1,8 +1,9 @@
 """Large synthetic data for benchmarks: networks, organisations, assets with hours, bookings.
 
 Rows are written with COPY (`copy_records_to_table`); ids are reserved from the sequences first
-so rows can reference each other without reading anything back. Bookings of one asset follow
-each other without overlapping (buffers included), so the no-double-booking constraint and the
+so rows can reference each other without reading anything back. Assets get their kind's
+default buffers; bookings of one asset follow each other without overlapping (buffers
+included), so the no-double-booking constraint and the
 "never more than N units" rule hold for every asset. Statuses are mixed: the past is mostly
 completed (with cancellations, no-shows, declines, expiries), the future confirmed or requested.
 """
@@ -16,6 +17,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
 from resourcepool import clock
+from resourcepool.assets.rules import policy_defaults
 from resourcepool.db.engine import DB
 
 UTC = timezone.utc
@@ -112,7 +114,7 @@ async def generate(assets: int, bookings: int, networks: int = 3, seed: int = 1,
 
             asset_ids = await _ids(conn, "asset", assets)
             asset_rows, hours_rows, closure_rows, network_rows = [], [], [], []
-            meta: list[tuple[int, int, int]] = []  # (asset id, owner, quantity)
+            meta: list[tuple[int, int, int, timedelta, timedelta]] = []  # (id, owner, quantity, buffers)
             for i, aid in enumerate(asset_ids):
                 kind = _pick(rng, KIND_WEIGHTS)
                 owner = org_ids[i % n_orgs]
@@ -122,10 +124,14 @@ async def generate(assets: int, bookings: int, networks: int = 3, seed: int = 1,
                 title = f"{rng.choice(TITLES[kind])} {rng.choice(DISTRICTS)} {i + 1}"
                 description = " ".join(rng.sample(WORDS, 4))
                 accessibility = rng.sample(FEATURES, rng.randint(0, 3)) if kind == "room" else []
+                # The kind's default buffers, as new assets get them (rooms: 15 minutes after).
+                policy = policy_defaults(kind)
+                before, after = policy["buffer_before_minutes"], policy["buffer_after_minutes"]
                 asset_rows.append((aid, owner, kind, title, description, status, rng.choice(DISTRICTS),
-                                   quantity, capacity, accessibility, kind if kind == "device" else "", 0, 0))
+                                   quantity, capacity, accessibility, kind if kind == "device" else "",
+                                   before, after))
                 network_rows.append((aid, org_network[owner]))
-                meta.append((aid, owner, quantity))
+                meta.append((aid, owner, quantity, timedelta(minutes=before), timedelta(minutes=after)))
                 shape = rng.random()
                 if shape < 0.45:  # weekdays 08:00–22:00
                     hours_rows += [(aid, d, 8 * 60, 22 * 60) for d in range(5)]
@@ -165,7 +171,7 @@ async def generate(assets: int, bookings: int, networks: int = 3, seed: int = 1,
         columns = ["asset_id", "organisation_id", "user_id", "starts_at", "ends_at", "held_from", "held_until",
                    "quantity", "exclusive", "purpose", "status", "created_at"]
         base, extra = divmod(bookings, assets)
-        for index, (aid, owner, quantity) in enumerate(meta):
+        for index, (aid, owner, quantity, before, after) in enumerate(meta):
             count = base + (1 if index < extra else 0)
             if not count:
                 continue
@@ -173,12 +179,14 @@ async def generate(assets: int, bookings: int, networks: int = 3, seed: int = 1,
             cursor = horizon_start + timedelta(seconds=rng.uniform(0, mean_gap))
             peers = per_network[org_network[owner]]
             for _ in range(count):
-                start = _round_up(cursor)
+                # Held spans (buffers included, as the booking service writes them) follow each
+                # other without overlapping.
+                start = _round_up(cursor + before)
                 end = start + timedelta(minutes=30 * rng.randint(2, 8))
-                cursor = end + timedelta(seconds=rng.expovariate(1 / max(mean_gap - 9000, 600)))
+                cursor = end + after + timedelta(seconds=rng.expovariate(1 / max(mean_gap - 9000, 600)))
                 booker = rng.choice(peers)
                 status = _pick(rng, PAST_STATUSES if end <= now else FUTURE_STATUSES)
-                chunk.append((aid, booker, org_user[booker], start, end, start, end,
+                chunk.append((aid, booker, org_user[booker], start, end, start - before, end + after,
                               rng.randint(1, min(3, quantity)), quantity == 1, "Treffen", status,
                               start - timedelta(days=rng.randint(1, 30))))
                 if len(chunk) >= 100_000:

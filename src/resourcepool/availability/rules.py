@@ -450,6 +450,63 @@ def is_bookable_span(
     return not closed_intervals(closures, tz, start, end)
 
 
+MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
+
+
+@dataclass(frozen=True)
+class WallWindow:
+    """A window as minutes of the local week (Monday 00:00 = 0), see wall_window."""
+
+    start_minute: int
+    end_minute: int
+    continuous: bool
+
+
+def wall_window(tz: str, start: datetime, end: datetime) -> WallWindow:
+    """Where [start, end) lies in the local week, and whether it is one unbroken stretch of
+    wall-clock time (no clock change inside).
+
+    When it is, the window is open exactly when every minute of the week in
+    [start_minute, end_minute) is: the search compares that with each asset's opening hours as
+    minutes of a week written twice (so a stretch may run over Sunday midnight), see
+    `week_minutes`. The start is rounded down and the end up to whole minutes (opening hours
+    are whole minutes), and the end is capped one week after the start (open for a whole week
+    means always open). Zones change their offset at most once within about a day (see the
+    module docstring), so the same offset at the start, a day after it, … and at the end means
+    no change inside.
+    """
+    start, end = _aware(start, "start"), _aware(end, "end")
+    z = zone(tz)
+    local = start.astimezone(z)
+    seconds = (local.weekday() * 86400 + local.hour * 3600 + local.minute * 60 + local.second
+               + local.microsecond / 1e6)
+    first = int(seconds // 60)
+    last = -int(-(seconds + (end - start).total_seconds()) // 60)
+    offsets = {local.utcoffset(), end.astimezone(z).utcoffset()}
+    probe = start + timedelta(days=1)
+    while probe < end:
+        offsets.add(probe.astimezone(z).utcoffset())
+        probe += timedelta(days=1)
+    return WallWindow(first, min(last, first + MINUTES_PER_WEEK), len(offsets) == 1)
+
+
+def week_minutes(hours: Sequence[WeeklyHours]) -> list[tuple[int, int]]:
+    """Opening hours as merged [start, end) minutes of a week written twice (0 … 20160);
+    no hours means always open. The same as the database's `asset.open_week`."""
+    if not hours:
+        return [(0, 2 * MINUTES_PER_WEEK)]
+    pieces = sorted((h.weekday * MINUTES_PER_DAY + h.start_minute + shift,
+                     h.weekday * MINUTES_PER_DAY + h.end_minute + shift)
+                    for h in hours for shift in (0, MINUTES_PER_WEEK))
+    merged: list[tuple[int, int]] = []
+    for lo, hi in pieces:
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
 def max_units_held(holds: Sequence[Hold], start: datetime, end: datetime) -> int:
     """The largest number of units held at any instant of [start, end)."""
     changes: dict[datetime, int] = {}

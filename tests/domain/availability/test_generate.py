@@ -19,3 +19,12 @@ async def test_generate__writes_assets_and_non_overlapping_bookings(app):
            AND tstzrange(a.held_from, a.held_until, '[)') && tstzrange(b.held_from, b.held_until, '[)')""")
     assert overlaps == 0
     assert await sql.fetch_value("SELECT count(*) FROM opening_hours") > 0
+    # Rooms carry their default 15 minutes after, and held spans include them.
+    assert await sql.fetch_value(
+        """SELECT bool_and(b.held_until = b.ends_at + interval '15 minutes') FROM booking b
+           JOIN asset a ON a.id = b.asset_id WHERE a.kind = 'room'""")
+    # The search's copy is filled in by the triggers, COPY included.
+    assert await sql.fetch_value("SELECT count(*) FROM asset_catalogue WHERE network_ids <> '{}'") == 60
+    assert await sql.fetch_value(
+        """SELECT count(DISTINCT c.asset_id) FROM asset_catalogue c JOIN opening_hours h ON h.asset_id = c.asset_id
+           WHERE c.open_week = int4multirange(int4range(0, 20160))""") == 0

@@ -29,6 +29,8 @@ from resourcepool.availability.rules import (
     max_units_held,
     open_intervals,
     subtract,
+    wall_window,
+    week_minutes,
 )
 
 UTC = timezone.utc
@@ -395,3 +397,29 @@ def test_is_bookable_span__is_true_exactly_when_every_minute_is_available(hours,
     )
     assert is_bookable_span(hours, closures, tz, start, end) == expected
     assert (available_intervals(hours, closures, tz, start, end) == [Interval(start, end)]) == expected
+
+
+# --- the week-minutes form the search uses --------------------------------------------------
+
+
+def test_wall_window__a_window_over_midnight_is_one_stretch_of_the_week():
+    w = wall_window(BERLIN, at("2026-06-14T23:00"), at("2026-06-15T01:30"))  # Sunday to Monday
+    assert (w.start_minute, w.end_minute, w.continuous) == (6 * 1440 + 23 * 60, 6 * 1440 + 25 * 60 + 30, True)
+
+
+@pytest.mark.parametrize("start, end", [("2026-10-25T01:00", "2026-10-25T04:00"),
+                                        ("2026-03-28T12:00", "2026-04-02T12:00")])
+def test_wall_window__a_clock_change_inside_is_not_continuous(start, end):
+    assert not wall_window(BERLIN, at(start), at(end)).continuous
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(hours=hours_st, tz=st.sampled_from(ZONES), window=window_st)
+def test_wall_window__in_week_minutes_is_open_exactly_when_every_minute_is(hours, tz, window):
+    start, end = window
+    w = wall_window(tz, start, end)
+    assert 0 <= w.start_minute < 10080 and w.start_minute < w.end_minute <= 20160
+    if not w.continuous:
+        return
+    covered = any(lo <= w.start_minute and w.end_minute <= hi for lo, hi in week_minutes(hours))
+    assert covered == all(_oracle_open(hours, tz, t) for t in _minutes(start, end))

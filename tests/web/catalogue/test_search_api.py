@@ -130,3 +130,24 @@ async def test_search__finds_an_expert_by_topic_or_language(world, make_asset, m
                      description="Wir helfen gern.", topics=["Fördermittel", "Buchhaltung", "grant writing"],
                      languages=["Deutsch", "Türkisch", "Arabic"])
     assert titles(await world["api"].get("/api/v1/assets", params={"q": q})) == ["Zwei Stunden Beratung im Monat"]
+
+
+async def test_search__paused_assets_only_for_members_of_their_networks(client, api_as, make_network,
+                                                                       make_organisation, make_user, make_asset):
+    public = await make_network(public_catalogue=True, slug="offen")
+    closed = await make_network(slug="intern")
+    owner = await make_organisation(network=public)
+    await make_asset(organisation=owner, networks=[public], title="Aktiver Raum")
+    await make_asset(organisation=owner, networks=[public, closed], title="Pausierter Raum", status="paused")
+    await make_asset(organisation=owner, networks=[public], title="Entwurf", status="draft")
+    member_of_closed = await make_user(organisation=await make_organisation(network=closed))
+    outsider = await make_user(organisation=await make_organisation(network=await make_network()))
+    owners_member = await make_user(organisation=owner)
+    assert titles(await client.get("/api/v1/assets")) == ["Aktiver Raum"]
+    assert titles(await (await api_as(outsider)).get("/api/v1/assets")) == ["Aktiver Raum"]
+    member = await api_as(member_of_closed)
+    assert titles(await member.get("/api/v1/assets")) == ["Aktiver Raum", "Pausierter Raum"]
+    # Verified in "intern", so the paused asset shows when filtering by the public network too.
+    assert titles(await member.get("/api/v1/assets", params={"network": "offen"})) == ["Aktiver Raum", "Pausierter Raum"]
+    assert titles(await member.get("/api/v1/assets", params={"network": "intern"})) == ["Pausierter Raum"]
+    assert titles(await (await api_as(owners_member)).get("/api/v1/assets")) == ["Aktiver Raum", "Pausierter Raum"]
