@@ -47,12 +47,17 @@ ANCHORS = [
 DAILY_8_22 = [(d, 8 * 60, 22 * 60) for d in range(7)]
 ALL_DAY = [(d, 0, 1440) for d in range(7)]
 NIGHTS = [(d, 20 * 60, 1440) for d in range(7)] + [(d, 0, 6 * 60) for d in range(7)]  # 20:00–06:00
+# Early Sunday hours, where the clocks change (both zones switch on a Sunday around 02:00).
+# The March gap leaves 01:00–02:00 + 03:00–04:00 one stretch; the October repeat makes
+# 02:00–04:00 three real hours long.
+SWITCH_HOURS = [[(6, 60, 120), (6, 180, 240)], [(6, 120, 240)], [(6, 0, 150)], [(5, 1320, 1440), (6, 0, 125)]]
 
 hours_st = st.one_of(
     st.just([]),
     st.just(DAILY_8_22),
     st.just(ALL_DAY),
     st.just(NIGHTS),
+    st.sampled_from(SWITCH_HOURS),
     st.lists(st.tuples(st.integers(0, 6), st.integers(0, 95), st.integers(1, 60)).map(
         lambda t: (t[0], t[1] * 15, min(1440, t[1] * 15 + t[2] * 15))), max_size=8),
 )
@@ -190,10 +195,12 @@ BERLIN_MIDNIGHT = ANCHORS[1]
                _asset(hours=NIGHTS, tz="America/New_York")],
          window=(BERLIN_MIDNIGHT, -4, 12), need=None)
 # A window over the October switch (the repeated hour) and over the March gap, hours all day.
-@example(spec=[_asset(hours=ALL_DAY), _asset(hours=NIGHTS), _asset(hours=[(6, 0, 150)]), _asset()],
+@example(spec=[_asset(hours=ALL_DAY), _asset(hours=NIGHTS), _asset(hours=[(6, 0, 150)]), _asset(),
+               _asset(hours=SWITCH_HOURS[1])],
          window=(ANCHORS[4], -4, 12), need=None)
-@example(spec=[_asset(hours=ALL_DAY), _asset(hours=[(6, 0, 120), (6, 180, 600)]), _asset(hours=NIGHTS)],
-         window=(ANCHORS[3], -4, 8), need=None)
+@example(spec=[_asset(hours=ALL_DAY), _asset(hours=[(6, 0, 120), (6, 180, 600)]), _asset(hours=NIGHTS),
+               _asset(hours=SWITCH_HOURS[0])],
+         window=(ANCHORS[3], -2, 6), need=None)
 # Closures: one-off over the window, one-off beside it, recurring (daily, weekly) reaching it.
 @example(spec=[_asset(closures=[(0, 4, None)]), _asset(closures=[(4, 4, None)]),
                _asset(closures=[(-191, 2, "FREQ=DAILY")]), _asset(closures=[(-64, 2, "FREQ=DAILY")]),
