@@ -251,11 +251,13 @@ def open_intervals(
     return clip(merge(pieces), start, end)
 
 
+@lru_cache(maxsize=4096)
 def parse_rrule(text: str, dtstart: datetime) -> RRule:
     """An RRULE ("FREQ=…" or "RRULE:FREQ=…") anchored at an aware local `dtstart`.
 
     Raises ValueError for anything dateutil cannot read. UNTIL may be UTC (…Z, as RFC 5545
-    asks when DTSTART has a zone) or a floating local time.
+    asks when DTSTART has a zone) or a floating local time. Cached: the same closures are read
+    again for every search and week (callers only iterate the rule, never change it).
     """
     body = text.strip()
     if body.upper().startswith("RRULE:"):
