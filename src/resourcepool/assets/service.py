@@ -220,10 +220,7 @@ async def get_asset(identity: Identity | None, asset_id: int) -> dict[str, Any]:
     row = await queries.visible_asset(identity, asset_id)
     if row is None:
         raise NotFound(N_("There is no such asset."))
-    # Derived columns of the search, not part of the asset.
     row.pop("search_document", None)
-    row.pop("open_week", None)
-    row.pop("network_ids", None)
     is_owner = identity is not None and identity.is_member_of(row["organisation_id"])
     if not is_owner:
         row["usage_instructions"] = None
