@@ -43,7 +43,7 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import rrule as RRule
 from dateutil.rrule import rrulestr
 
-from resourcepool.assets.rules import rrule_dates
+from resourcepool.rrules import rrule_dates
 
 UTC = timezone.utc
 ZERO = timedelta(0)

@@ -24,9 +24,11 @@ from zoneinfo import ZoneInfo
 from dateutil import rrule as du
 
 from resourcepool.errors import N_, PolicyViolation, ValidationFailed
+from resourcepool.rrules import rrule_dates
 from resourcepool.textrules import MAX_YEAR, MIN_YEAR, clean_text
 
 MAX_OCCURRENCES = 200
+SEARCH_DAYS = 3660
 MAX_RULE_LENGTH = 500
 
 _FREQS = {"DAILY": du.DAILY, "WEEKLY": du.WEEKLY, "MONTHLY": du.MONTHLY}
@@ -191,7 +193,10 @@ def expand(rule: Rule, first_start: datetime, first_end: datetime, tz: ZoneInfo,
     if rule.wkst is not None:
         kwargs["wkst"] = rule.wkst
     occurrences: list[Occurrence] = []
-    for naive in du.rrule(rule.freq, **kwargs):
+    # Bounded: a rule with no (further) date would otherwise keep dateutil looking until the
+    # year 9999. Dates more than ten years ahead lie beyond any booking horizon anyway.
+    for naive in rrule_dates(du.rrule(rule.freq, **kwargs), local_start,
+                             local_start + timedelta(days=SEARCH_DAYS)):
         if not occurrences:
             # dateutil silently drops a start that the rule does not produce and begins later;
             # the caller checked the requested start, so the series must begin exactly there.
@@ -216,6 +221,9 @@ def expand(rule: Rule, first_start: datetime, first_end: datetime, tz: ZoneInfo,
         occurrences.append(Occurrence(start, end))
     if not occurrences:
         raise _first_date_mismatch(local_start)  # e.g. UNTIL before the start
+    if rule.count is not None and len(occurrences) < rule.count and not_after is not None:
+        # The rest lies beyond the search's ten years, so certainly beyond the horizon.
+        _check_horizon(not_after + timedelta(seconds=1), not_after)
     return occurrences
 
 

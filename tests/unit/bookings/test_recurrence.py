@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -167,3 +168,24 @@ def test_the_first_occurrence__is_exactly_the_requested_span():
     start = datetime(2026, 10, 25, 2, 30, tzinfo=BERLIN, fold=1)
     occ = expand("FREQ=DAILY;COUNT=2", start, start + timedelta(minutes=30))
     assert occ[0].start == start and occ[0].start.utcoffset() == timedelta(hours=1)
+
+
+def test_expand__a_rule_without_further_dates_answers_at_once():
+    # Thursday 31 December; every 7 days stays on Thursdays, BYDAY=MO never meets it: dateutil
+    # alone would look until the year 9999 (about a second of CPU per request).
+    start = datetime(2026, 12, 31, 18, 0, tzinfo=BERLIN)
+    rule = recurrence.parse_rule("FREQ=DAILY;INTERVAL=7;BYMONTHDAY=31;BYDAY=MO;COUNT=2", BERLIN)
+    began = time.perf_counter()
+    with pytest.raises(ValidationFailed):
+        recurrence.expand(rule, start, start + timedelta(hours=2), BERLIN)
+    assert time.perf_counter() - began < 0.1
+
+
+def test_expand__dates_the_search_does_not_reach_are_beyond_the_horizon():
+    # A Thursday the 31st every 52 weeks: the next one is more than ten years away.
+    start = datetime(2026, 12, 31, 18, 0, tzinfo=BERLIN)
+    rule = recurrence.parse_rule("FREQ=WEEKLY;INTERVAL=52;BYMONTHDAY=31;BYDAY=TH;COUNT=3", BERLIN)
+    with pytest.raises(PolicyViolation) as refused:
+        recurrence.expand(rule, start, start + timedelta(hours=2), BERLIN,
+                          not_after=start + timedelta(days=365))
+    assert refused.value.params["rule"] == "horizon"
