@@ -29,7 +29,7 @@ import pytest
 from resourcepool import clock
 from resourcepool.accounts.identity import load_identity
 from resourcepool.assets.generate import generate
-from resourcepool.assets.search import SearchParams, explain_search, search_assets
+from resourcepool.availability.search import SearchParams, explain_search, search_assets
 from resourcepool.availability.service import get_availability
 from resourcepool.db import sql
 

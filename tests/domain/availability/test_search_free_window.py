@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from resourcepool.accounts.identity import load_identity
-from resourcepool.assets.search import SearchParams, search_assets
+from resourcepool.availability.search import SearchParams, search_assets
 from resourcepool.availability.rules import ClosureRule, WeeklyHours
 from resourcepool.db import sql
 from tests.unit.availability.test_rules import _oracle_closed, _oracle_open

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from litestar import Controller, Request, get
 from litestar.params import PathParameter, QueryParameter
 
-from resourcepool.assets.search import DEFAULT_LIMIT, AssetSummary, SearchParams, search_assets
+from resourcepool.availability.search import DEFAULT_LIMIT, AssetSummary, SearchParams, search_assets
 from resourcepool.availability.service import get_availability
 from resourcepool.errors import N_, ValidationFailed
 from resourcepool.settings import get_settings

@@ -16,7 +16,7 @@ from litestar.response import Template
 
 from resourcepool.assets import service as asset_service
 from resourcepool.assets.rules import ACCESSIBILITY_FEATURES, KINDS, SECTORS
-from resourcepool.assets.search import (
+from resourcepool.availability.search import (
     SearchParams,
     known_districts,
     owner_of,

@@ -1,4 +1,4 @@
-"""The catalogue search as one SQL statement (built here; run and finished by assets/search.py).
+"""The catalogue search as one SQL statement (built here; run and finished by availability/search.py).
 
 The statement returns one row: the total, the ids it cannot decide on its own ("flagged"), and
 the head of the ordered result — enough ids for the requested page even if every flagged one

@@ -6,7 +6,7 @@ booking service as far as holds go — the units held anywhere in
 [free_from − buffer_before, free_to + buffer_after) leave at least `min_quantity` (default 1).
 
 How it stays exact *and* fast — two steps:
-1. One SQL statement (assets/search_query.py) applies every filter and decides the free test
+1. One SQL statement (availability/search_query.py) applies every filter and decides the free test
    exactly for nearly every asset; those it cannot decide — recurring closures, a window with a
    clock change inside (for assets with hours), pools with enough held units to matter — come
    back flagged (never dropped: every SQL condition is a necessary one).
@@ -24,9 +24,9 @@ from typing import Any
 from resourcepool.accounts.identity import Identity
 from resourcepool.assets.queries import visibility_params, visible_sql
 from resourcepool.assets.rules import ACCESSIBILITY_FEATURES, KINDS, SECTORS
-from resourcepool.assets.search_query import SUMMARY_COLUMNS, build_search
 from resourcepool.availability import rules
 from resourcepool.availability.queries import holds_for_assets, rules_for_assets
+from resourcepool.availability.search_query import SUMMARY_COLUMNS, build_search
 from resourcepool.db import sql
 from resourcepool.errors import N_, ValidationFailed
 from resourcepool.textrules import check_year, has_control_characters
