@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import httpx
 import pytest
 from litestar import Litestar, get, post
+from litestar.params import FromQuery
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
 
@@ -18,13 +19,13 @@ from resourcepool.web.templating import build_environment
 from tests.fixtures.platform import post_form
 
 
-@get("/api/v1/probe/text", sync_to_thread=False)
-async def store_text(value: str) -> dict[str, str]:
+@get("/api/v1/probe/text")
+async def store_text(value: FromQuery[str]) -> dict[str, str]:
     return {"value": await sql.fetch_value("SELECT $1::text", value)}
 
 
 @get("/api/v1/probe/date")
-async def impossible_date(year: int) -> dict[str, str]:
+async def impossible_date(year: FromQuery[int]) -> dict[str, str]:
     return {"value": str(await sql.fetch_value("SELECT make_date($1, 1, 1)", year))}
 
 
@@ -39,7 +40,7 @@ async def huge_integer() -> dict[str, int]:
 
 
 @post("/probe/page")
-async def page_probe(value: str) -> str:
+async def page_probe(value: FromQuery[str]) -> str:
     return await sql.fetch_value("SELECT $1::text", value)
 
 
