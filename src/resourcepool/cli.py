@@ -67,7 +67,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     url = f"http://{args.host}:{args.port}"
     print(f"\nresourcepool demo: {url}\n")
     if logins:
-        print("Demo logins (password for all: see README):")
+        print("Demo logins (the same password for all; also listed in the README):")
         for email, password, what in logins:
             print(f"  {email:<38} {password:<20} {what}")
     print()
