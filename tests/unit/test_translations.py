@@ -32,3 +32,9 @@ def test_every_marked_string__has_a_german_translation():
 
 def test_catalogues__are_valid_po_files():
     assert len(catalogue("de")) > 20
+
+
+def test_every_german_translation__is_still_used():
+    marked = _marked_strings()
+    stale = sorted(m for m in catalogue("de") if m not in marked)
+    assert not stale, "translations no code or template uses any more (remove them):\n" + "\n".join(stale)

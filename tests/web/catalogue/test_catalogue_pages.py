@@ -237,4 +237,4 @@ async def test_catalogue__min_quantity_with_a_free_time_counts_the_free_units(wo
 async def test_catalogue__german_labels_for_the_new_filters(world, make_user, sign_in):
     german = await sign_in(await make_user(organisation=world["owner"], locale="de"))
     html = (await german.get("/catalogue")).text
-    assert "Anbieter (Bereich)" in html and "Mindestens … Stück" in html and "Alle Bereiche" in html
+    assert "Anbieter (Bereich)" in html and "Stück (mindestens)" in html and "Alle Bereiche" in html
