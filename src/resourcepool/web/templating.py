@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import format_decimal
+from babel.units import format_unit
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from resourcepool.paths import templates_dir
@@ -45,6 +46,19 @@ def number_filter(value: float | int | None, digits: int = 0) -> str:
     return format_decimal(value, pattern, locale=i18n.format_locale(i18n.current_language()))
 
 
+def duration_filter(minutes: int | None) -> str:
+    """A length of time in minutes as people say it: "7 days", "1 hour 30 minutes"."""
+    if minutes is None:
+        return ""
+    locale = i18n.format_locale(i18n.current_language())
+    days, rest = divmod(int(minutes), 1440)
+    hours, mins = divmod(rest, 60)
+    parts = [format_unit(value, unit, length="long", locale=locale)
+             for value, unit in ((days, "duration-day"), (hours, "duration-hour"),
+                                 (mins, "duration-minute")) if value]
+    return " ".join(parts) or format_unit(0, "duration-minute", length="long", locale=locale)
+
+
 def build_environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(templates_dir())),
@@ -55,7 +69,8 @@ def build_environment() -> Environment:
     )
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(
-        datetime=datetime_filter, date=date_filter, time=time_filter, number=number_filter
+        datetime=datetime_filter, date=date_filter, time=time_filter, number=number_filter,
+        duration=duration_filter,
     )
     env.globals.update(
         current_language=i18n.current_language,
