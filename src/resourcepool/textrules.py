@@ -20,20 +20,32 @@ MIN_YEAR, MAX_YEAR = 2000, 2200
 _MULTILINE_OK = {"\n", "\r", "\t"}
 
 
+def in_supported_years(moment: date | datetime) -> bool:
+    return MIN_YEAR <= moment.year <= MAX_YEAR
+
+
 def check_year(moment: date | datetime, field: str) -> None:
     """Refuse dates outside MIN_YEAR..MAX_YEAR with a message for `field`."""
-    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+    if not in_supported_years(moment):
         raise ValidationFailed(N_("Please enter a date between the years %(low)s and %(high)s."),
                                field=field, low=MIN_YEAR, high=MAX_YEAR)
+
+
+def _is_control(char: str) -> bool:
+    return unicodedata.category(char) == "Cc"
 
 
 def has_control_characters(value: str, *, multiline: bool = False) -> bool:
     """True when `value` holds NUL or another control character (line breaks allowed if
     `multiline`)."""
-    for char in value:
-        if unicodedata.category(char) == "Cc" and not (multiline and char in _MULTILINE_OK):
-            return True
-    return False
+    return any(_is_control(c) and not (multiline and c in _MULTILINE_OK) for c in value)
+
+
+def one_line(value: str) -> str:
+    """`value` with every control character (line breaks, NUL, escapes) made a space and runs
+    of white space folded: for text that must stay one line whatever was stored, e.g. a mail
+    header."""
+    return " ".join("".join(" " if _is_control(c) else c for c in value or "").split())
 
 
 def clean_text(value: Any, field: str, *, max_length: int, required: bool = False,

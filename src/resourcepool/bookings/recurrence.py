@@ -25,7 +25,7 @@ from dateutil import rrule as du
 
 from resourcepool.errors import N_, PolicyViolation, ValidationFailed
 from resourcepool.rrules import rrule_dates
-from resourcepool.textrules import MAX_YEAR, MIN_YEAR, clean_text
+from resourcepool.textrules import clean_text, in_supported_years
 
 MAX_OCCURRENCES = 200
 SEARCH_DAYS = 3660
@@ -102,7 +102,7 @@ def _until(value: str, tz: ZoneInfo) -> datetime:
             moment = datetime.strptime(match.group(1), "%Y%m%d").replace(hour=23, minute=59, second=59)
     except ValueError:
         raise _bad_part("UNTIL") from None
-    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+    if not in_supported_years(moment):
         raise _bad_part("UNTIL")
     if match.group(4):  # UTC → wall clock of the asset's zone
         moment = moment.replace(tzinfo=timezone.utc).astimezone(tz).replace(tzinfo=None)

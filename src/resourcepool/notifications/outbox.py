@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from resourcepool import clock
 from resourcepool.db import sql
-from resourcepool.notifications.sender import header_text
+from resourcepool.textrules import one_line
 
 
 async def enqueue_message(
@@ -27,10 +27,10 @@ async def enqueue_message(
         VALUES ($1, $7, $2, $3, $4, $5, $6, $6) RETURNING id
         """,
         to_address,
-        header_text(subject)[:500],
+        one_line(subject)[:500],
         body_text,
         ics,
         ics_method,
         clock.now(),
-        header_text(to_name)[:200],
+        one_line(to_name)[:200],
     )

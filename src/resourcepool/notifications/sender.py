@@ -12,7 +12,6 @@ import logging
 import re
 import smtplib
 import ssl
-import unicodedata
 from datetime import timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -23,7 +22,9 @@ from typing import Any
 from resourcepool import clock
 from resourcepool.db import sql
 from resourcepool.db.engine import DB
+from resourcepool.periodic import run_periodically
 from resourcepool.settings import Settings, get_settings
+from resourcepool.textrules import one_line
 
 log = logging.getLogger("resourcepool.mail")
 
@@ -39,26 +40,19 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), timedelta(hours=6))
 
 
-def header_text(value: str) -> str:
-    """`value` as one header line: control characters (line breaks, NUL, escapes) become spaces.
-
-    Rows written before names were checked may hold anything; a line break would make the
-    email library refuse the message (retried until given up) or, worse, add a header.
-    """
-    cleaned = "".join(" " if unicodedata.category(c) == "Cc" else c for c in value or "")
-    return " ".join(cleaned.split())
-
-
 def mailbox(display_name: str, address: str) -> Address:
     """A To/From mailbox; the email library quotes or encodes the name as the RFC needs."""
-    return Address(display_name=header_text(display_name), addr_spec=header_text(address).replace(" ", ""))
+    return Address(display_name=one_line(display_name), addr_spec=one_line(address).replace(" ", ""))
 
 
 def build_message(row: dict[str, Any], settings: Settings) -> EmailMessage:
+    # Headers are made one line (textrules.one_line): rows written before names were checked
+    # may hold anything, and a line break would make the email library refuse the message
+    # (retried until given up) or, worse, add a header.
     message = EmailMessage()
-    message["From"] = mailbox(*parseaddr(header_text(settings.mail_from)))
+    message["From"] = mailbox(*parseaddr(one_line(settings.mail_from)))
     message["To"] = mailbox(row.get("to_name") or "", row["to_address"])
-    message["Subject"] = header_text(row["subject"])
+    message["Subject"] = one_line(row["subject"])
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(idstring=f"outbox-{row['id']}", domain="resourcepool")
     message.set_content(row["body_text"])
@@ -143,12 +137,9 @@ async def deliver_due(settings: Settings | None = None, limit: int = BATCH) -> i
 
 async def run_sender_forever(interval: float = INTERVAL_SECONDS) -> None:
     """Background loop of the app: deliver what is due every few seconds until cancelled."""
-    while True:
-        try:
-            while await deliver_due() == BATCH:
-                pass
-        except asyncio.CancelledError:
-            raise
-        except Exception:  # noqa: BLE001 - keep the loop alive; the next round tries again
-            log.exception("the mail sender failed; trying again shortly")
-        await asyncio.sleep(interval)
+
+    async def drain() -> None:
+        while await deliver_due() == BATCH:
+            pass
+
+    await run_periodically(drain, interval, log, "the mail sender")
