@@ -510,15 +510,7 @@ def week_minutes(hours: Sequence[WeeklyHours]) -> list[tuple[int, int]]:
 
 
 def max_units_held(holds: Sequence[Hold], start: datetime, end: datetime) -> int:
-    """The largest number of units held at any instant of [start, end)."""
-    changes: dict[datetime, int] = {}
-    for h in holds:
-        s, e = max(h.start, start), min(h.end, end)
-        if e > s:
-            changes[s] = changes.get(s, 0) + h.quantity
-            changes[e] = changes.get(e, 0) - h.quantity
-    held = peak = 0
-    for t in sorted(changes):
-        held += changes[t]
-        peak = max(peak, held)
-    return peak
+    """The largest number of units held at any instant of [start, end) — the test the booking
+    service applies to a pooled asset (half-open spans that only touch do not add up)."""
+    clipped = [Hold(max(h.start, start), min(h.end, end), h.quantity) for h in holds]
+    return max((units for _, _, units in _held_pieces(clipped)), default=0)

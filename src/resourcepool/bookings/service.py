@@ -25,6 +25,7 @@ import asyncpg
 
 from resourcepool import clock
 from resourcepool.accounts.identity import Identity
+from resourcepool.availability.rules import Hold, max_units_held
 from resourcepool.bookings import hooks, notify, policies, queries, recurrence
 from resourcepool.bookings.opening import opening_check
 from resourcepool.bookings.policies import AssetPolicy
@@ -96,10 +97,11 @@ def _clashes(asset: AssetPolicy, holds: list[dict[str, Any]], start: datetime, e
              quantity: int) -> bool:
     """Whether `holds` (holding bookings with held_from/held_until/quantity) leave no room."""
     held_from, held_until = asset.held_span(start, end)
-    near = [h for h in holds if h["held_from"] < held_until and held_from < h["held_until"]]
+    near = [Hold(h["held_from"], h["held_until"], h["quantity"]) for h in holds
+            if h["held_from"] < held_until and held_from < h["held_until"]]
     if asset.quantity == 1:
         return bool(near)
-    return queries.max_concurrent_units(near, held_from, held_until) + quantity > asset.quantity
+    return max_units_held(near, held_from, held_until) + quantity > asset.quantity
 
 
 async def _insert(identity: Identity, ctx: queries.BookingContext, start: datetime, end: datetime,

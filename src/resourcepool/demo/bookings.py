@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from resourcepool import clock
+from resourcepool.availability.rules import Hold, max_units_held
 from resourcepool.bookings import queries
 from resourcepool.bookings.opening import opening_check
 from resourcepool.db import sql
@@ -61,8 +62,8 @@ class _Asset:
         overlapping = [h for h in self.held if h[0] < hi and lo < h[1]]
         if self.quantity == 1:
             return not overlapping
-        rows = [{"held_from": a, "held_until": b, "quantity": q} for a, b, q in overlapping]
-        return queries.max_concurrent_units(rows, lo, hi) + quantity <= self.quantity
+        held = max_units_held([Hold(a, b, q) for a, b, q in overlapping], lo, hi)
+        return held + quantity <= self.quantity
 
     def hold(self, start: datetime, end: datetime, quantity: int) -> None:
         self.held.append((start - timedelta(minutes=self.before), end + timedelta(minutes=self.after), quantity))
