@@ -23,6 +23,10 @@ class Identity:
         return sorted(self.roles)
 
     @property
+    def managed_organisation_ids(self) -> list[int]:
+        return sorted(org for org, role in self.roles.items() if role == "manager")
+
+    @property
     def is_coordinator(self) -> bool:
         return bool(self.coordinated_networks)
 

@@ -52,9 +52,7 @@ def visible_sql(alias: str = "a", orgs: str = "$1", networks: str = "$2") -> str
 
 def managed_org_ids(identity: Identity | None) -> list[int]:
     """Organisations whose assets this identity may create, edit and retire."""
-    if identity is None:
-        return []
-    return sorted(org for org, role in identity.roles.items() if role == "manager")
+    return identity.managed_organisation_ids if identity else []
 
 
 async def visible_asset(identity: Identity | None, asset_id: int) -> dict[str, Any] | None:

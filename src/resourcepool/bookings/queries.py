@@ -169,23 +169,6 @@ async def overlapping_holds(asset_id: int, held_from: datetime, held_until: date
     )
 
 
-def max_concurrent_units(holds: list[dict[str, Any]], start: datetime, end: datetime) -> int:
-    """The highest number of units held at any instant of [start, end) (sweep over the edges)."""
-    edges: list[tuple[datetime, int]] = []
-    for hold in holds:
-        lo, hi = max(hold["held_from"], start), min(hold["held_until"], end)
-        if lo < hi:
-            edges.append((lo, hold["quantity"]))
-            edges.append((hi, -hold["quantity"]))
-    # Ends sort before starts at the same instant: half-open spans that touch do not overlap.
-    edges.sort(key=lambda e: (e[0], e[1]))
-    best = level = 0
-    for _, delta in edges:
-        level += delta
-        best = max(best, level)
-    return best
-
-
 BOOKING_COLUMNS = """
     b.id, b.asset_id, b.organisation_id, b.user_id, b.series_id, b.starts_at, b.ends_at,
     b.held_from, b.held_until, b.quantity, b.exclusive, b.purpose, b.attendees, b.status,
@@ -209,12 +192,6 @@ async def booking_row(booking_id: int, lock: bool = False) -> dict[str, Any] | N
         f"SELECT {BOOKING_COLUMNS} {BOOKING_FROM} WHERE b.id = $1{suffix}", booking_id)
 
 
-async def booking_rows(ids: list[int]) -> list[dict[str, Any]]:
-    return await sql.fetch(
-        f"SELECT {BOOKING_COLUMNS} {BOOKING_FROM} WHERE b.id = ANY($1::bigint[]) ORDER BY b.starts_at",
-        ids)
-
-
 async def booking_history(booking_id: int) -> list[dict[str, Any]]:
     return await sql.fetch(
         """SELECT e.at, e.from_status, e.to_status, e.reason, e.actor_user_id, u.name AS actor_name
@@ -222,6 +199,13 @@ async def booking_history(booking_id: int) -> list[dict[str, Any]]:
            WHERE e.booking_id = $1 ORDER BY e.at, e.id""",
         booking_id,
     )
+
+
+def scope_organisations(identity: Identity, scope: str) -> list[int]:
+    """Whose bookings `identity` lists in a scope: "mine" — booked by any of its organisations;
+    "incoming" — of assets offered by the organisations it *manages* (seeing and deciding
+    other organisations' requests is the managers' job, on the page and in the API alike)."""
+    return identity.organisation_ids if scope == "mine" else identity.managed_organisation_ids
 
 
 async def list_bookings(organisation_ids: list[int], scope: str, statuses: list[str] | None,
@@ -275,8 +259,3 @@ async def asset_for_form(identity: Identity, asset_id: int) -> dict[str, Any] | 
            WHERE a.id = $3 AND a.status = 'active' AND {visible_sql('a', '$1', '$2')}""",
         orgs, networks, asset_id,
     )
-
-
-async def organisation_names(ids: list[int]) -> dict[int, str]:
-    rows = await sql.fetch("SELECT id, name FROM organisation WHERE id = ANY($1::bigint[])", ids)
-    return {r["id"]: r["name"] for r in rows}

@@ -220,6 +220,10 @@ async def get_organisation(identity: Identity | None, organisation_id: int) -> O
     return _view(identity, row, entries[organisation_id])
 
 
+_MEMBERS = """SELECT u.id AS user_id, u.name, u.email, m.role, u.password_hash IS NOT NULL AS has_password
+               FROM membership m JOIN app_user u ON u.id = m.user_id"""
+
+
 async def list_members(identity: Identity | None, organisation_id: int, *, limit: int = 1000,
                        offset: int = 0) -> tuple[list[MemberInfo], int]:
     """A page of an organisation's members and their total, for its members and its networks'
@@ -229,13 +233,8 @@ async def list_members(identity: Identity | None, organisation_id: int, *, limit
         raise Forbidden(N_("Only members of this organisation may see its members."))
     total = await sql.fetch_value("SELECT count(*) FROM membership WHERE organisation_id = $1", organisation_id)
     rows = await sql.fetch(
-        """
-        SELECT u.id AS user_id, u.name, u.email, m.role, u.password_hash IS NOT NULL AS has_password
-        FROM membership m JOIN app_user u ON u.id = m.user_id
-        WHERE m.organisation_id = $1
-        ORDER BY m.role = 'manager' DESC, lower(u.name), u.id
-        LIMIT $2 OFFSET $3
-        """,
+        f"""{_MEMBERS} WHERE m.organisation_id = $1
+            ORDER BY m.role = 'manager' DESC, lower(u.name), u.id LIMIT $2 OFFSET $3""",
         organisation_id, limit, offset,
     )
     return [MemberInfo(**r) for r in rows], int(total)
@@ -246,15 +245,17 @@ async def get_member(identity: Identity | None, organisation_id: int, user_id: i
     view = await get_organisation(identity, organisation_id)
     if not view.private:
         raise Forbidden(N_("Only members of this organisation may see its members."))
-    row = await sql.fetch_one(
-        """SELECT u.id AS user_id, u.name, u.email, m.role, u.password_hash IS NOT NULL AS has_password
-           FROM membership m JOIN app_user u ON u.id = m.user_id
-           WHERE m.organisation_id = $1 AND m.user_id = $2""",
-        organisation_id, user_id,
-    )
+    row = await sql.fetch_one(f"{_MEMBERS} WHERE m.organisation_id = $1 AND m.user_id = $2",
+                              organisation_id, user_id)
     if row is None:
         raise NotFound(N_("This person does not belong to your organisation."))
     return MemberInfo(**row)
+
+
+async def organisation_names(ids: list[int]) -> dict[int, str]:
+    """id → name of organisations (for labelling choices the identity already has)."""
+    rows = await sql.fetch("SELECT id, name FROM organisation WHERE id = ANY($1::bigint[])", ids)
+    return {r["id"]: r["name"] for r in rows}
 
 
 async def coordinator_overview(identity: Identity) -> list[CoordinatorNetwork]:

@@ -106,10 +106,9 @@ class BookingsApi(Controller):
             if value.tzinfo is None:
                 raise ValidationFailed(N_("Times need a timezone offset."), field=name)
             check_year(value, name)  # year 9999 with a negative offset overflows in PostgreSQL
-        organisation_ids = identity.organisation_ids if which == "mine" else [
-            oid for oid in identity.organisation_ids if identity.is_manager_of(oid)]
-        rows, total = await queries.list_bookings(organisation_ids, which, statuses,
-                                                  start, end, limit, offset)
+        organisation_ids = queries.scope_organisations(identity, which)
+        rows, total = await queries.list_bookings(organisation_ids, which, statuses, start, end,
+                                                  limit, offset)
         return BookingPage(items=[booking_out(present_booking(r)) for r in rows], total=total)
 
     @get("/{booking_id:int}", name="api_bookings_get")

@@ -20,7 +20,8 @@ from resourcepool.bookings import lifecycle, policies, queries, recurrence
 from resourcepool.bookings.present import present_booking
 from resourcepool.bookings.service import request_booking
 from resourcepool.errors import N_, DomainError, NotFound, SlotUnavailable, ValidationFailed
-from resourcepool.textrules import MAX_YEAR, MIN_YEAR
+from resourcepool.organisations.queries import organisation_names
+from resourcepool.textrules import in_supported_years
 from resourcepool.web import i18n
 from resourcepool.web.auth import login_required, require_identity
 from resourcepool.web.forms import FormState, read_form
@@ -63,7 +64,7 @@ def _parse_instant(text: str | None) -> datetime | None:
         value = datetime.fromisoformat(text.replace(" ", "+").replace("Z", "+00:00"))
     except ValueError:
         return None
-    if value.tzinfo is None or not MIN_YEAR <= value.year <= MAX_YEAR:
+    if value.tzinfo is None or not in_supported_years(value):
         return None
     return value
 
@@ -83,7 +84,7 @@ def _int(value: str | None, field: str, default: int | None = None) -> int | Non
 def _local(day: str, clock_time: str, tz: ZoneInfo, field: str) -> datetime:
     try:
         naive = datetime.combine(date.fromisoformat(day), time.fromisoformat(clock_time))
-        if not MIN_YEAR <= naive.year <= MAX_YEAR:
+        if not in_supported_years(naive):
             raise ValueError(day)
     except ValueError:
         raise ValidationFailed(N_("Please enter a valid date and time."), field=field) from None
@@ -131,7 +132,7 @@ class BookingPages(Controller):
 
     async def _render_form(self, identity: Identity, asset: dict[str, Any], form: FormState,
                            conflicts: list[dict[str, Any]] | None = None, status: int = 200) -> Template:
-        names = await queries.organisation_names(identity.organisation_ids)
+        names = await organisation_names(identity.organisation_ids)
         return Template("bookings/new.html", status_code=status, context={
             "asset": asset, "form": form, "conflicts": conflicts or [],
             "organisations": _organisation_options(identity, names),
@@ -193,10 +194,9 @@ class BookingPages(Controller):
     async def mine(self, request: Request) -> Template:
         identity = require_identity(request)
         now = clock.now()
-        upcoming, _ = await queries.list_bookings(identity.organisation_ids, "mine", None, now,
-                                                  None, 200, 0)
-        past, _ = await queries.list_bookings(identity.organisation_ids, "mine", None, None, now,
-                                              50, 0, newest_first=True)
+        mine = queries.scope_organisations(identity, "mine")
+        upcoming, _ = await queries.list_bookings(mine, "mine", None, now, None, 200, 0)
+        past, _ = await queries.list_bookings(mine, "mine", None, None, now, 50, 0, newest_first=True)
         return Template("bookings/list.html", context={
             "upcoming": [present_booking(r) for r in upcoming],
             "past": [present_booking(r) for r in past if r["ends_at"] <= now],
@@ -278,7 +278,7 @@ class BookingPages(Controller):
 
     async def _incoming(self, request: Request, identity: Identity, form: FormState,
                         failed_id: int | None = None, status: int = 200) -> Template:
-        managed = [oid for oid in identity.organisation_ids if identity.is_manager_of(oid)]
+        managed = queries.scope_organisations(identity, "incoming")
         now = clock.now()
         requests, _ = await queries.list_bookings(managed, "incoming", ["requested"], now, None, 200, 0)
         upcoming, _ = await queries.list_bookings(managed, "incoming", ["confirmed"], now, None, 50, 0)

@@ -15,6 +15,7 @@ from litestar.response import Redirect, Response, Template
 
 from resourcepool.assets import hours, photos, queries, rules, service
 from resourcepool.errors import N_, DomainError, Forbidden, ValidationFailed
+from resourcepool.organisations.queries import organisation_names
 from resourcepool.web import i18n
 from resourcepool.web.api.assets import read_upload
 from resourcepool.web.auth import current_identity, login_required, require_identity
@@ -231,7 +232,7 @@ class OurAssetsPages(Controller):
             group = groups[asset["organisation_id"]]
             group["name"] = asset["organisation_name"]
             group["assets"].append(asset)
-        names = await _organisation_names(orgs)
+        names = await organisation_names(orgs)
         for org, group in groups.items():
             group["name"] = group["name"] or names.get(org, "")
         return Template("our_assets/list.html", context={
@@ -386,17 +387,10 @@ class AssetPhotoPages(Controller):
 # --- rendering ----------------------------------------------------------------------------
 
 
-async def _organisation_names(orgs: list[int]) -> dict[int, str]:
-    from resourcepool.db import sql
-
-    rows = await sql.fetch("SELECT id, name FROM organisation WHERE id = ANY($1::bigint[])", orgs)
-    return {r["id"]: r["name"] for r in rows}
-
-
 async def _new_page(request: Request, orgs: list[int], kind: str | None, organisation_id: int,
                     state: FormState, status: int = 200,
                     hour_values: list[dict[str, Any]] | None = None) -> Template:
-    names = await _organisation_names(orgs)
+    names = await organisation_names(orgs)
     networks = await queries.offerable_networks(organisation_id)
     return Template("our_assets/new.html", status_code=status, context={
         "kind": kind, "organisations": [(o, names.get(o, "")) for o in orgs],
