@@ -343,10 +343,7 @@ def parse_rrule(text: Any, local_start: datetime) -> tuple[str, RRule]:
         raise ValidationFailed(N_("At most %(count)s repetitions."), field="rrule", count=RRULE_MAX_COUNT)
     if until is not None and until.replace(tzinfo=None) > local_start + timedelta(days=366 * RRULE_MAX_YEARS):
         raise ValidationFailed(N_("The repetition may run for at most ten years."), field="rrule")
-    horizon = local_start + timedelta(days=366 * RRULE_MAX_YEARS)
-    if next(rrule_dates(rule, local_start, horizon), None) is None:
-        raise ValidationFailed(N_("This repetition rule has no dates within the next ten years."),
-                               field="rrule")
+    first_rrule_date(rule, local_start)  # refuses a rule without a date within ten years
     return rule_text, rule
 
 
