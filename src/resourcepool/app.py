@@ -33,8 +33,10 @@ log = logging.getLogger("resourcepool")
 # Each is an async function that runs until cancelled.
 from resourcepool.notifications.sender import run_sender_forever  # noqa: E402
 from resourcepool.bookings.sweeper import run_booking_sweeper_forever  # noqa: E402
+from resourcepool.accounts.sweeper import run_account_sweeper_forever  # noqa: E402
 
-BACKGROUND: list[Callable[[], Awaitable[None]]] = [run_sender_forever, run_booking_sweeper_forever]
+BACKGROUND: list[Callable[[], Awaitable[None]]] = [
+    run_sender_forever, run_booking_sweeper_forever, run_account_sweeper_forever]
 
 
 def create_app(settings: Settings | None = None, *, background: bool = True) -> Litestar:

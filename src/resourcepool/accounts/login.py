@@ -133,6 +133,9 @@ async def verify_current_password(user_id: int, password: str, *, ip: str = "") 
     await _mark_succeeded(attempt_id)
 
 
-async def purge_old_attempts(older_than: timedelta = timedelta(days=2)) -> None:
-    """Attempts only matter for an hour; keep a little longer for investigating abuse."""
-    await sql.execute("DELETE FROM login_attempt WHERE attempted_at < $1", clock.now() - older_than)
+async def purge_old_attempts(older_than: timedelta = timedelta(days=2)) -> int:
+    """Attempts only matter for an hour; keep a little longer for investigating abuse.
+    Returns how many were deleted."""
+    status = await sql.execute("DELETE FROM login_attempt WHERE attempted_at < $1",
+                               clock.now() - older_than)
+    return int(status.split()[-1])

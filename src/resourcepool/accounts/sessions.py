@@ -75,11 +75,13 @@ async def end_all_sessions(user_id: int, *, except_token: str | None = None) -> 
     )
 
 
-async def purge_expired_sessions() -> None:
+async def purge_expired_sessions() -> int:
+    """Delete sessions past their absolute or idle timeout; returns how many."""
     settings = get_settings()
     now = clock.now()
-    await sql.execute(
+    status = await sql.execute(
         "DELETE FROM web_session WHERE expires_at <= $1 OR last_seen_at <= $1 - $2::interval",
         now,
         timedelta(minutes=settings.session_idle_minutes),
     )
+    return int(status.split()[-1])

@@ -3,10 +3,10 @@ forget old idempotency keys. Every step is idempotent, so running it twice chang
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from resourcepool.bookings.lifecycle import complete_bookings, expire_requests, purge_idempotency_keys
+from resourcepool.periodic import run_periodically
 
 log = logging.getLogger("resourcepool.bookings")
 
@@ -21,15 +21,12 @@ async def sweep_once() -> dict[str, int]:
     }
 
 
+async def _sweep_and_tell() -> None:
+    result = await sweep_once()
+    if any(result.values()):
+        log.info("booking sweeper: %s", result)
+
+
 async def run_booking_sweeper_forever(interval: float = INTERVAL_SECONDS) -> None:
     """Sweep every `interval` seconds until cancelled; errors are logged, never fatal."""
-    while True:
-        try:
-            result = await sweep_once()
-            if any(result.values()):
-                log.info("booking sweeper: %s", result)
-        except asyncio.CancelledError:
-            raise
-        except Exception:  # noqa: BLE001 - one bad sweep must not stop the next
-            log.exception("booking sweeper failed")
-        await asyncio.sleep(interval)
+    await run_periodically(_sweep_and_tell, interval, log, "the booking sweeper")
