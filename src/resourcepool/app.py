@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from contextlib import asynccontextmanager
-from typing import AsyncIterator, Awaitable, Callable
+from typing import AsyncIterator
 
 from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
@@ -16,7 +15,7 @@ from litestar.openapi.plugins import RedocRenderPlugin
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
-from resourcepool import __version__
+from resourcepool import __version__, worker
 from resourcepool.db.embedded import stop_embedded
 from resourcepool.db.lifecycle import close_database, open_database
 from resourcepool.paths import static_dir
@@ -29,29 +28,18 @@ from resourcepool.web.templating import build_environment
 
 log = logging.getLogger("resourcepool")
 
-# Background loops started with the app (outbox sender, booking state sweeper, …).
-# Each is an async function that runs until cancelled.
-from resourcepool.notifications.sender import run_sender_forever  # noqa: E402
-from resourcepool.bookings.sweeper import run_booking_sweeper_forever  # noqa: E402
-from resourcepool.accounts.sweeper import run_account_sweeper_forever  # noqa: E402
-
-BACKGROUND: list[Callable[[], Awaitable[None]]] = [
-    run_sender_forever, run_booking_sweeper_forever, run_account_sweeper_forever]
-
-
 def create_app(settings: Settings | None = None, *, background: bool = True) -> Litestar:
+    """The app; with `background` it also runs the worker's loops (see worker.py)."""
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def database(app: Litestar) -> AsyncIterator[None]:
         await open_database(settings)
-        tasks = [asyncio.create_task(loop()) for loop in BACKGROUND] if background else []
+        tasks = worker.start_loops() if background else []
         try:
             yield
         finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await worker.stop_loops(tasks)
             await close_database()
             if settings.database_url is None:
                 # uvicorn re-raises SIGTERM after shutdown, so atexit hooks never run: stop here.

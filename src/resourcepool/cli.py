@@ -39,13 +39,25 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
     asyncio.run(with_database(run_migrations))
     uvicorn.run(
-        create_app(settings),
+        create_app(settings, background=not getattr(args, "no_background", False)),
         host=args.host,
         port=args.port,
         log_level="info",
         proxy_headers=args.proxy_headers,
         forwarded_allow_ips=args.forwarded_allow_ips,
     )
+
+
+def cmd_worker(args: argparse.Namespace) -> None:
+    """Run the background loops (mail, sweepers, periodic jobs) without serving pages."""
+    from resourcepool.db.migrate import run_migrations
+    from resourcepool.worker import run_worker
+
+    async def work() -> None:
+        await run_migrations()
+        await run_worker()
+
+    asyncio.run(with_database(work))
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:
@@ -88,6 +100,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--proxy-headers", action="store_true", help="trust X-Forwarded-* headers")
         p.add_argument("--forwarded-allow-ips", default="127.0.0.1")
         p.set_defaults(func=func)
+        if name == "serve":
+            p.add_argument("--no-background", action="store_true",
+                           help="leave mail, sweepers and periodic jobs to `resourcepool worker`")
+
+    p = sub.add_parser("worker", help="run the background loops (mail, sweepers, periodic jobs)")
+    p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser("migrate", help="apply database migrations")
     p.set_defaults(func=cmd_migrate)

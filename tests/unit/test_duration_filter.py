@@ -2,7 +2,7 @@
 
 import pytest
 
-from resourcepool.web import i18n
+from resourcepool import i18n
 from resourcepool.web.templating import duration_filter
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
 
-from resourcepool.web.i18n import catalogue
+from resourcepool.i18n import catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
@@ -38,3 +38,12 @@ def test_every_german_translation__is_still_used():
     marked = _marked_strings()
     stale = sorted(m for m in catalogue("de") if m not in marked)
     assert not stale, "translations no code or template uses any more (remove them):\n" + "\n".join(stale)
+
+
+def test_plurals__follow_the_catalogues_rule_in_the_language_asked_for():
+    from resourcepool import i18n
+
+    assert i18n.ngettext("%(num)s asset", "%(num)s assets", 1, "de") == "%(num)s Angebot"
+    assert i18n.ngettext("%(num)s asset", "%(num)s assets", 0, "de") == "%(num)s Angebote"
+    assert i18n.ngettext("%(num)s asset", "%(num)s assets", 2, "en") == "%(num)s assets"
+    assert i18n.gettext("Account", "de") == "Konto" and i18n.gettext("Account", "en") == "Account"

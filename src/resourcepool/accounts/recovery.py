@@ -16,7 +16,7 @@ from resourcepool.db.engine import DB
 from resourcepool.errors import N_, ValidationFailed
 from resourcepool.notifications.outbox import enqueue_message
 from resourcepool.settings import get_settings
-from resourcepool.web import i18n  # plain gettext catalogues; no Litestar behind this import
+from resourcepool import i18n
 
 RESET_TTL = timedelta(hours=1)
 # A reset link mails someone else's inbox on request: a few per hour stop that being abused.
@@ -43,13 +43,6 @@ class LinkInfo:
     organisation_name: str | None
 
 
-def _in_language(language: str, message: str, params: dict[str, str]) -> str:
-    # The request's language is not the recipient's: translate with their catalogue directly.
-    translated = i18n.catalogue(language).get(message)
-    text = translated[0] if isinstance(translated, tuple) else (translated or message)
-    return text % params
-
-
 async def request_password_reset(email: str, *, language: str = "de") -> None:
     """Mail a reset link if an active account has this address; silent either way.
 
@@ -74,8 +67,8 @@ async def request_password_reset(email: str, *, language: str = "de") -> None:
         link = f"{get_settings().base_url}/password/reset/{token}"
         await enqueue_message(
             user.email,
-            _in_language(lang, RESET_SUBJECT, {}),
-            _in_language(lang, RESET_BODY, {"name": user.name, "link": link}),
+            i18n.gettext(RESET_SUBJECT, lang),
+            i18n.translate(RESET_BODY, {"name": user.name, "link": link}, lang),
             to_name=user.name,
         )
 

@@ -12,7 +12,7 @@ from resourcepool.bookings import queries
 from resourcepool.errors import N_
 from resourcepool.notifications.outbox import enqueue_message
 from resourcepool.settings import get_settings
-from resourcepool.web import i18n  # plain gettext catalogues; no Litestar behind this import
+from resourcepool import i18n
 
 SUBJECTS = {
     "requested": N_("Booking request: %(asset)s on %(when)s"),
@@ -40,10 +40,7 @@ BODIES = {
 def _text(message: str, language: str, params: dict[str, Any]) -> str:
     if not message:
         return ""
-    translated = i18n.catalogue(language).get(message) or message
-    if isinstance(translated, tuple):
-        translated = translated[0]
-    return translated % params
+    return i18n.gettext(message, language) % params
 
 
 def _when(booking: dict[str, Any]) -> str:

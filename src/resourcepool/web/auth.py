@@ -19,7 +19,7 @@ from resourcepool.accounts.identity import Identity
 from resourcepool.accounts.sessions import identify_session
 from resourcepool.errors import N_, Forbidden, NotAuthenticated
 from resourcepool.settings import get_settings
-from resourcepool.web import i18n
+from resourcepool import i18n
 
 LANGUAGE_COOKIE = "rp_lang"
 

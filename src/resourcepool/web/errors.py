@@ -22,7 +22,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from resourcepool import errors
-from resourcepool.web import i18n
+from resourcepool import i18n
 from resourcepool.web.auth import LANGUAGE_COOKIE, is_api, login_url
 
 log = logging.getLogger("resourcepool.web")

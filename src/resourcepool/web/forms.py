@@ -8,7 +8,7 @@ from typing import Any
 from litestar import Request
 
 from resourcepool.errors import N_, DomainError, ValidationFailed
-from resourcepool.web import i18n
+from resourcepool import i18n
 
 MAX_FIELD_LENGTH = 20000
 

@@ -1,49 +1,31 @@
-"""The Jinja2 environment: autoescape on, gettext from web/i18n, formatting filters."""
+"""The Jinja2 environment: autoescape on, gettext and formatting from resourcepool.i18n."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime, format_time
-from babel.numbers import format_decimal
 from babel.units import format_unit
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from resourcepool import i18n
 from resourcepool.paths import templates_dir
-from resourcepool.web import i18n
-
-
-def _local(value: datetime, tz: str | None) -> datetime:
-    return value.astimezone(ZoneInfo(tz or "Europe/Berlin"))
 
 
 def datetime_filter(value: datetime | None, tz: str | None = None, fmt: str = "medium") -> str:
     """An instant in the network's timezone, in the reader's language."""
-    if value is None:
-        return ""
-    return format_datetime(_local(value, tz), fmt, locale=i18n.format_locale(i18n.current_language()))
+    return i18n.format_datetime(value, tz, fmt)
 
 
 def date_filter(value: date | datetime | None, tz: str | None = None, fmt: str = "medium") -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = _local(value, tz)
-    return format_date(value, fmt, locale=i18n.format_locale(i18n.current_language()))
+    return i18n.format_date(value, tz, fmt)
 
 
 def time_filter(value: datetime | None, tz: str | None = None) -> str:
-    if value is None:
-        return ""
-    return format_time(_local(value, tz), "HH:mm", locale=i18n.format_locale(i18n.current_language()))
+    return i18n.format_time(value, tz)
 
 
 def number_filter(value: float | int | None, digits: int = 0) -> str:
-    if value is None:
-        return ""
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, pattern, locale=i18n.format_locale(i18n.current_language()))
+    return i18n.format_number(value, digits)
 
 
 def duration_filter(minutes: int | None) -> str:

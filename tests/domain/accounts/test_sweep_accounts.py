@@ -38,6 +38,6 @@ async def test_sweep__purges_idle_and_expired_sessions_and_old_attempts_only(mak
 
 def test_the_app__runs_the_accounts_sweeper_in_the_background():
     from resourcepool.accounts.sweeper import run_account_sweeper_forever
-    from resourcepool.app import BACKGROUND
+    from resourcepool.worker import LOOPS
 
-    assert run_account_sweeper_forever in BACKGROUND
+    assert run_account_sweeper_forever in LOOPS

@@ -11,7 +11,7 @@ import pytest
 
 from resourcepool.accounts.user_tokens import issue_user_token
 from resourcepool.db import sql
-from resourcepool.web.i18n import catalogue
+from resourcepool.i18n import catalogue
 
 # page key -> an English text that page shows
 PAGES = {

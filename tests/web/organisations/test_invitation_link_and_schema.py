@@ -2,7 +2,7 @@
 
 from resourcepool.accounts.identity import load_identity
 from resourcepool.organisations.queries import waiting_for_verification
-from resourcepool.web import i18n
+from resourcepool import i18n
 from resourcepool.web.templating import build_environment
 
 

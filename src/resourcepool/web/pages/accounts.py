@@ -23,7 +23,7 @@ from resourcepool.accounts.sessions import create_session, end_session
 from resourcepool.errors import N_, DomainError, NotAuthenticated, NotFound, RateLimited, ValidationFailed
 from resourcepool.organisations.invitations import accept_membership, decline_membership, membership_offers
 from resourcepool.settings import get_settings
-from resourcepool.web import i18n
+from resourcepool import i18n
 from resourcepool.web.auth import LANGUAGE_COOKIE, current_identity, login_required, require_identity, session_cookie_name
 from resourcepool.web.errors import status_for
 from resourcepool.web.forms import FormState, read_form

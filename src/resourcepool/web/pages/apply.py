@@ -9,7 +9,7 @@ from litestar.response import Template
 
 from resourcepool.errors import DomainError
 from resourcepool.organisations import queries, service
-from resourcepool.web import i18n
+from resourcepool import i18n
 from resourcepool.web.forms import FormState, read_form
 
 ORGANISATION_FIELDS = ("name", "sector", "description", "address", "district", "contact_email",

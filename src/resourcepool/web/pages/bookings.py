@@ -22,7 +22,7 @@ from resourcepool.bookings.service import request_booking
 from resourcepool.errors import N_, DomainError, NotFound, SlotUnavailable, ValidationFailed
 from resourcepool.organisations.queries import organisation_names
 from resourcepool.textrules import in_supported_years
-from resourcepool.web import i18n
+from resourcepool import i18n
 from resourcepool.web.auth import login_required, require_identity
 from resourcepool.web.forms import FormState, read_form
 

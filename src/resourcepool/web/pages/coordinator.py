@@ -11,7 +11,7 @@ from litestar.response import Redirect, Template
 
 from resourcepool.errors import N_, DomainError
 from resourcepool.organisations import queries, service
-from resourcepool.web import i18n
+from resourcepool import i18n
 from resourcepool.web.auth import coordinator_required, require_identity
 from resourcepool.web.errors import status_for
 from resourcepool.web.forms import FormState, read_form

@@ -10,7 +10,7 @@ from resourcepool.organisations.invitations import membership_offers
 from resourcepool.organisations.queries import waiting_for_verification
 from resourcepool.settings import get_settings
 from resourcepool.stats.service import get_landing_headlines
-from resourcepool.web import i18n
+from resourcepool import i18n
 from resourcepool.web.auth import LANGUAGE_COOKIE, current_identity
 from resourcepool.web.forms import read_form
 from resourcepool.web.pages.common import safe_next

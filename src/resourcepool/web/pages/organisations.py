@@ -11,7 +11,7 @@ from litestar.response import Redirect, Template
 from resourcepool.errors import N_, DomainError
 from resourcepool.organisations import access, invitations, queries, service
 from resourcepool.organisations import members as members_service
-from resourcepool.web import i18n
+from resourcepool import i18n
 from resourcepool.web.auth import login_required, require_identity
 from resourcepool.web.errors import status_for
 from resourcepool.web.forms import FormState, read_form

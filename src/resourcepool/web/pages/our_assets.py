@@ -16,7 +16,7 @@ from litestar.response import Redirect, Response, Template
 from resourcepool.assets import hours, photos, queries, rules, service
 from resourcepool.errors import N_, DomainError, Forbidden, ValidationFailed
 from resourcepool.organisations.queries import organisation_names
-from resourcepool.web import i18n
+from resourcepool import i18n
 from resourcepool.web.api.assets import read_upload
 from resourcepool.web.auth import current_identity, login_required, require_identity
 from resourcepool.web.errors import status_for
