@@ -169,7 +169,7 @@ async def generate(assets: int, bookings: int, networks: int = 3, seed: int = 1,
         written = 0
         chunk: list[tuple] = []
         columns = ["asset_id", "organisation_id", "user_id", "starts_at", "ends_at", "held_from", "held_until",
-                   "quantity", "exclusive", "purpose", "status", "created_at"]
+                   "quantity", "exclusive", "purpose", "status", "created_at", "network_id"]
         base, extra = divmod(bookings, assets)
         for index, (aid, owner, quantity, before, after) in enumerate(meta):
             count = base + (1 if index < extra else 0)
@@ -188,7 +188,7 @@ async def generate(assets: int, bookings: int, networks: int = 3, seed: int = 1,
                 status = _pick(rng, PAST_STATUSES if end <= now else FUTURE_STATUSES)
                 chunk.append((aid, booker, org_user[booker], start, end, start - before, end + after,
                               rng.randint(1, min(3, quantity)), quantity == 1, "Treffen", status,
-                              start - timedelta(days=rng.randint(1, 30))))
+                              start - timedelta(days=rng.randint(1, 30)), org_network[owner]))
                 if len(chunk) >= 100_000:
                     await conn.copy_records_to_table("booking", columns=columns, records=chunk)
                     written += len(chunk)

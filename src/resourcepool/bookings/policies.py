@@ -91,6 +91,13 @@ def _aligned(moment: datetime, tz: ZoneInfo, slot_minutes: int) -> bool:
     return (local.hour * 60 + local.minute) % slot_minutes == 0
 
 
+def booking_network(asset: AssetPolicy, booker: Booker) -> int:
+    """The network a booking is made under (its credit ledger and statistics): the first one
+    that offers the asset and has verified the booker (check_who makes sure there is one)."""
+    common = asset.network_ids & booker.verified_network_ids
+    return min(common) if common else min(asset.network_ids)
+
+
 def check_who(asset: AssetPolicy, booker: Booker) -> None:
     """May this organisation book this asset at all (status, networks, sectors, allow-list)?"""
     if asset.status != "active":

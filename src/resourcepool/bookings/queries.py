@@ -170,7 +170,7 @@ async def overlapping_holds(asset_id: int, held_from: datetime, held_until: date
 
 
 BOOKING_COLUMNS = """
-    b.id, b.asset_id, b.organisation_id, b.user_id, b.series_id, b.starts_at, b.ends_at,
+    b.id, b.asset_id, b.organisation_id, b.network_id, b.user_id, b.series_id, b.starts_at, b.ends_at,
     b.held_from, b.held_until, b.quantity, b.exclusive, b.purpose, b.attendees, b.status,
     b.status_reason, b.cancelled_late, b.created_at, b.updated_at,
     a.title AS asset_title, a.kind AS asset_kind, a.timezone, a.usage_instructions,

@@ -115,13 +115,15 @@ async def _insert(identity: Identity, ctx: queries.BookingContext, start: dateti
     held_from, held_until = asset.held_span(start, end)
     status = policies.initial_status(asset)
     now = clock.now()
+    network_id = policies.booking_network(asset, ctx.booker)
     async with queries.savepoint(savepoint):
         booking_id = await sql.fetch_value(
             """WITH made AS (
                    INSERT INTO booking (asset_id, organisation_id, user_id, series_id, starts_at,
                                         ends_at, held_from, held_until, quantity, exclusive,
-                                        purpose, attendees, status, created_at, updated_at)
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
+                                        purpose, attendees, status, created_at, updated_at,
+                                        network_id)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15)
                    RETURNING id),
                event AS (
                    INSERT INTO booking_event (booking_id, at, actor_user_id, from_status,
@@ -130,10 +132,11 @@ async def _insert(identity: Identity, ctx: queries.BookingContext, start: dateti
                SELECT id FROM made""",
             asset.id, ctx.booker.organisation_id, identity.user_id, series_id, start, end,
             held_from, held_until, quantity, asset.quantity == 1, purpose, attendees,
-            status, now,
+            status, now, network_id,
         )
     return {
         "id": booking_id, "asset_id": asset.id, "organisation_id": ctx.booker.organisation_id,
+        "network_id": network_id,
         "user_id": identity.user_id, "series_id": series_id, "starts_at": start, "ends_at": end,
         "held_from": held_from, "held_until": held_until, "quantity": quantity,
         "exclusive": asset.quantity == 1, "purpose": purpose, "attendees": attendees,

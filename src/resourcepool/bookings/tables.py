@@ -39,6 +39,7 @@ class Booking(Table, tablename="booking", db=DB):
     organisation_id = ForeignKey(references=Organisation, db_column_name="organisation_id")
     user_id = ForeignKey(references=AppUser, db_column_name="user_id")
     series_id = BigInt(null=True, default=None)
+    network_id = BigInt()
     starts_at = Timestamptz()
     ends_at = Timestamptz()
     held_from = Timestamptz()

@@ -174,3 +174,17 @@ async def test_a_series_answer__matches_the_stored_bookings(booked_world, api_as
         fresh.pop("history")
         booking.pop("history")
         assert booking == fresh
+
+
+async def test_a_booking__belongs_to_the_first_network_that_offers_the_asset_and_verified_the_booker(
+        booked_world, make_network, make_asset):
+    """Credits and statistics are kept per network: each booking is made under exactly one."""
+    world = await booked_world()
+    first_only_for_owner = await make_network()
+    # The asset is offered in two networks; the booker is verified only in the world's network.
+    asset = await make_asset(organisation=world["owner"], networks=[first_only_for_owner, world["network"]])
+    who = await load_identity(world["booker"].id)
+    start = tomorrow_at(10)
+    booking = await request_booking(who, asset.id, start, start + timedelta(hours=1), "Probe")
+    stored = await sql.fetch_value("SELECT network_id FROM booking WHERE id = $1", booking["id"])
+    assert stored == world["network"].id
