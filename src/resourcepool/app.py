@@ -31,10 +31,13 @@ log = logging.getLogger("resourcepool")
 def create_app(settings: Settings | None = None, *, background: bool = True) -> Litestar:
     """The app; with `background` it also runs the worker's loops (see worker.py)."""
     settings = settings or get_settings()
+    if not settings.secret_key:
+        raise SystemExit("resourcepool: no secret key — set RESOURCEPOOL_SECRET_KEY, or start the app "
+                         "with `resourcepool serve`, which reads the generated one from the database.")
 
     @asynccontextmanager
     async def database(app: Litestar) -> AsyncIterator[None]:
-        await open_database(settings)
+        await open_database(settings, max_size=settings.pool_size)
         tasks = worker.start_loops() if background else []
         try:
             yield

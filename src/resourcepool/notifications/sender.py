@@ -1,8 +1,13 @@
 """Deliver due outbox messages: SMTP when configured, else .eml files in the mail folder.
 
-Several app processes may run the sender: each claims a batch with FOR UPDATE SKIP LOCKED and
-pushes the rows' next attempt out (a lease) before sending outside the transaction, so a
-message is never sent by two processes at once and a crashed sender's batch comes back later.
+Several processes may run the sender (app processes, workers). Each claims a batch with FOR
+UPDATE SKIP LOCKED and marks the rows with its own lease token and a lease deadline (the row's
+next attempt), then sends outside the transaction. A slow SMTP server can make a batch outlast
+the lease, so the lease is renewed per message: just before sending, the sender extends its lease
+on that one message, and only if the row still carries its token — a message whose lease ran
+out and that another sender claimed is left to that sender. While one message is being sent
+the lease is renewed every third of its length, so even a single slow delivery keeps it. A
+sender that dies stops renewing, and its messages come back when their leases end.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import logging
 import re
 import smtplib
 import ssl
+import uuid
 from datetime import timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -21,7 +27,6 @@ from typing import Any
 
 from resourcepool import clock
 from resourcepool.db import sql
-from resourcepool.db.engine import DB
 from resourcepool.periodic import run_periodically
 from resourcepool.settings import Settings, get_settings
 from resourcepool.textrules import one_line
@@ -85,51 +90,79 @@ def _write_file(message: EmailMessage, row: dict[str, Any], settings: Settings) 
     return path
 
 
-async def _claim(limit: int) -> list[dict[str, Any]]:
-    async with DB.transaction():
-        rows = await sql.fetch(
-            """
-            SELECT id, to_address, to_name, subject, body_text, ics, ics_method, attempts
-            FROM outbox_message
+async def _claim(limit: int, token: uuid.UUID, lease: timedelta) -> list[dict[str, Any]]:
+    """Lease up to `limit` due messages to `token` (attempts are counted when one is tried)."""
+    return await sql.fetch(
+        """
+        UPDATE outbox_message SET next_attempt_at = $4, lease_token = $3
+        WHERE id IN (
+            SELECT id FROM outbox_message
             WHERE sent_at IS NULL AND next_attempt_at <= $1 AND attempts < $2
             ORDER BY next_attempt_at, id
-            LIMIT $3
-            FOR UPDATE SKIP LOCKED
-            """,
-            clock.now(), MAX_ATTEMPTS, limit,
-        )
-        if rows:
-            await sql.execute(
-                "UPDATE outbox_message SET next_attempt_at = $2, attempts = attempts + 1 WHERE id = ANY($1::bigint[])",
-                [r["id"] for r in rows], clock.now() + LEASE,
-            )
-    return rows
+            LIMIT $5
+            FOR UPDATE SKIP LOCKED)
+        RETURNING id, to_address, to_name, subject, body_text, ics, ics_method, attempts
+        """,
+        clock.now(), MAX_ATTEMPTS, token, clock.now() + lease, limit,
+    )
 
 
-async def deliver_due(settings: Settings | None = None, limit: int = BATCH) -> int:
+async def _renew(message_id: int, token: uuid.UUID, lease: timedelta, *, attempt: bool = False) -> int | None:
+    """Extend our lease on one message; None when it is no longer ours (or already sent).
+    With `attempt` the try is counted too; returns the attempts so far."""
+    return await sql.fetch_value(
+        """UPDATE outbox_message SET next_attempt_at = $3, attempts = attempts + $4::int
+           WHERE id = $1 AND lease_token = $2 AND sent_at IS NULL
+           RETURNING attempts""",
+        message_id, token, clock.now() + lease, 1 if attempt else 0,
+    )
+
+
+async def _keep_leased(message_id: int, token: uuid.UUID, lease: timedelta) -> None:
+    """Renew the lease every third of its length while a message is being sent."""
+    while True:
+        await asyncio.sleep(lease.total_seconds() / 3)
+        await _renew(message_id, token, lease)
+
+
+async def _send(message: EmailMessage, row: dict[str, Any], settings: Settings) -> None:
+    if settings.smtp_host:
+        await asyncio.to_thread(_send_smtp, message, settings)
+    else:
+        await asyncio.to_thread(_write_file, message, row, settings)
+
+
+async def deliver_due(settings: Settings | None = None, limit: int = BATCH,
+                      lease: timedelta = LEASE) -> int:
     """Send the messages that are due; returns how many went out. Failures are retried later."""
     settings = settings or get_settings()
+    token = uuid.uuid4()
     sent = 0
-    for row in await _claim(limit):
-        attempts = row["attempts"] + 1
+    for row in await _claim(limit, token, lease):
+        attempts = await _renew(row["id"], token, lease, attempt=True)
+        if attempts is None:
+            continue  # our lease ran out while earlier messages were sent; another sender has it
+        keeper = asyncio.create_task(_keep_leased(row["id"], token, lease))
         try:
             message = build_message(row, settings)
-            if settings.smtp_host:
-                await asyncio.to_thread(_send_smtp, message, settings)
-            else:
-                await asyncio.to_thread(_write_file, message, row, settings)
+            await _send(message, row, settings)
         except Exception as exc:  # noqa: BLE001 - any failure is recorded and retried
             error = f"{type(exc).__name__}: {exc}"[:1000]
             give_up = attempts >= MAX_ATTEMPTS
             log.warning("mail %s to %s failed (attempt %s%s): %s", row["id"], row["to_address"],
                         attempts, ", giving up" if give_up else "", error)
             await sql.execute(
-                "UPDATE outbox_message SET last_error = $2, next_attempt_at = $3 WHERE id = $1",
-                row["id"], error, clock.now() + backoff(attempts),
+                """UPDATE outbox_message SET last_error = $3, next_attempt_at = $4, lease_token = NULL
+                   WHERE id = $1 AND lease_token = $2""",
+                row["id"], token, error, clock.now() + backoff(attempts),
             )
             continue
+        finally:
+            keeper.cancel()
+            await asyncio.gather(keeper, return_exceptions=True)
         await sql.execute(
-            "UPDATE outbox_message SET sent_at = $2, last_error = '' WHERE id = $1", row["id"], clock.now()
+            """UPDATE outbox_message SET sent_at = $3, last_error = '', lease_token = NULL
+               WHERE id = $1 AND lease_token = $2""", row["id"], token, clock.now()
         )
         sent += 1
     return sent

@@ -1,6 +1,6 @@
 """Piccolo table of the email outbox. The schema itself is in migrations/."""
 
-from piccolo.columns import BigSerial, Integer, Text, Timestamptz
+from piccolo.columns import UUID, BigSerial, Integer, Text, Timestamptz
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -20,3 +20,4 @@ class OutboxMessage(Table, tablename="outbox_message", db=DB):
     attempts = Integer(default=0)
     sent_at = Timestamptz(null=True, default=None)
     last_error = Text(default="")
+    lease_token = UUID(null=True, default=None)

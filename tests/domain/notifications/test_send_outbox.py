@@ -3,56 +3,20 @@
 import dataclasses
 import email
 import logging
-import socket
 from datetime import timedelta
 from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from resourcepool import clock
 from resourcepool.db import sql
 from resourcepool.notifications.outbox import enqueue_message
 from resourcepool.notifications.sender import MAX_ATTEMPTS, deliver_due
 from resourcepool.settings import get_settings
+from tests.fixtures.smtp import Inbox, free_port as _free_port
 
 # The database harness (conftest) needs the session app set up before its cleaning fixture runs.
 pytestmark = pytest.mark.usefixtures("app")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Inbox:
-    def __init__(self, refuse: int = 0) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-        self.refuse = refuse
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        if self.refuse:
-            self.refuse -= 1
-            return "451 4.3.0 Try again later"
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_server():
-    started: list[Controller] = []
-
-    def start(inbox: Inbox, port: int | None = None):
-        controller = Controller(inbox, hostname="127.0.0.1", port=port or _free_port())
-        controller.start()
-        started.append(controller)
-        return dataclasses.replace(get_settings(), smtp_host="127.0.0.1", smtp_port=controller.port,
-                                   smtp_starttls=False, smtp_user=None)
-
-    yield start
-    for controller in started:
-        controller.stop()
 
 
 async def _row(message_id: int) -> dict:
