@@ -27,7 +27,7 @@ STATUSES = ("draft", "active", "paused", "retired")
 
 class Asset(Table, tablename="asset", db=DB):
     id = BigSerial(primary_key=True)
-    organisation_id = ForeignKey(references=Organisation, db_column_name="organisation_id")
+    organisation_id = ForeignKey(references=Organisation, db_column_name="organisation_id", null=False)
     kind = Text()
     title = Text()
     description = Text(default="")
@@ -69,13 +69,13 @@ class Asset(Table, tablename="asset", db=DB):
 
 class AssetNetwork(Table, tablename="asset_network", db=DB):
     id = BigSerial(primary_key=True)
-    asset_id = ForeignKey(references=Asset, db_column_name="asset_id")
-    network_id = ForeignKey(references=Network, db_column_name="network_id")
+    asset_id = ForeignKey(references=Asset, db_column_name="asset_id", null=False)
+    network_id = ForeignKey(references=Network, db_column_name="network_id", null=False)
 
 
 class AssetPhoto(Table, tablename="asset_photo", db=DB):
     id = BigSerial(primary_key=True)
-    asset_id = ForeignKey(references=Asset, db_column_name="asset_id")
+    asset_id = ForeignKey(references=Asset, db_column_name="asset_id", null=False)
     content_type = Text()
     data = Bytea()
     created_at = Timestamptz(default=TimestamptzNow())

@@ -10,7 +10,7 @@ from resourcepool.db.engine import DB
 
 class OpeningHours(Table, tablename="opening_hours", db=DB):
     id = BigSerial(primary_key=True)
-    asset_id = ForeignKey(references=Asset, db_column_name="asset_id")
+    asset_id = ForeignKey(references=Asset, db_column_name="asset_id", null=False)
     weekday = SmallInt()
     start_minute = Integer()
     end_minute = Integer()
@@ -18,7 +18,7 @@ class OpeningHours(Table, tablename="opening_hours", db=DB):
 
 class Closure(Table, tablename="closure", db=DB):
     id = BigSerial(primary_key=True)
-    asset_id = ForeignKey(references=Asset, db_column_name="asset_id")
+    asset_id = ForeignKey(references=Asset, db_column_name="asset_id", null=False)
     starts_at = Timestamptz()
     ends_at = Timestamptz()
     rrule = Text(null=True, default=None)

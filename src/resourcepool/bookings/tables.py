@@ -24,9 +24,9 @@ HOLDING = ("requested", "confirmed")
 
 class BookingSeries(Table, tablename="booking_series", db=DB):
     id = BigSerial(primary_key=True)
-    asset_id = ForeignKey(references=Asset, db_column_name="asset_id")
-    organisation_id = ForeignKey(references=Organisation, db_column_name="organisation_id")
-    user_id = ForeignKey(references=AppUser, db_column_name="user_id")
+    asset_id = ForeignKey(references=Asset, db_column_name="asset_id", null=False)
+    organisation_id = ForeignKey(references=Organisation, db_column_name="organisation_id", null=False)
+    user_id = ForeignKey(references=AppUser, db_column_name="user_id", null=False)
     rrule = Text()
     timezone = Text()
     first_start = Timestamptz()
@@ -35,9 +35,9 @@ class BookingSeries(Table, tablename="booking_series", db=DB):
 
 class Booking(Table, tablename="booking", db=DB):
     id = BigSerial(primary_key=True)
-    asset_id = ForeignKey(references=Asset, db_column_name="asset_id")
-    organisation_id = ForeignKey(references=Organisation, db_column_name="organisation_id")
-    user_id = ForeignKey(references=AppUser, db_column_name="user_id")
+    asset_id = ForeignKey(references=Asset, db_column_name="asset_id", null=False)
+    organisation_id = ForeignKey(references=Organisation, db_column_name="organisation_id", null=False)
+    user_id = ForeignKey(references=AppUser, db_column_name="user_id", null=False)
     series_id = BigInt(null=True, default=None)
     network_id = BigInt()
     starts_at = Timestamptz()

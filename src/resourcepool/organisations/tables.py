@@ -37,8 +37,8 @@ class Organisation(Table, tablename="organisation", db=DB):
 
 class NetworkOrganisation(Table, tablename="network_organisation", db=DB):
     id = BigSerial(primary_key=True)
-    network_id = ForeignKey(references=Network, db_column_name="network_id")
-    organisation_id = ForeignKey(references=Organisation, db_column_name="organisation_id")
+    network_id = ForeignKey(references=Network, db_column_name="network_id", null=False)
+    organisation_id = ForeignKey(references=Organisation, db_column_name="organisation_id", null=False)
     status = Text(default="pending")
     applied_at = Timestamptz(default=TimestamptzNow())
     decided_at = Timestamptz(null=True, default=None)
@@ -48,8 +48,8 @@ class NetworkOrganisation(Table, tablename="network_organisation", db=DB):
 
 class Membership(Table, tablename="membership", db=DB):
     id = BigSerial(primary_key=True)
-    user_id = ForeignKey(references=AppUser, db_column_name="user_id")
-    organisation_id = ForeignKey(references=Organisation, db_column_name="organisation_id")
+    user_id = ForeignKey(references=AppUser, db_column_name="user_id", null=False)
+    organisation_id = ForeignKey(references=Organisation, db_column_name="organisation_id", null=False)
     role = Text()
     created_at = Timestamptz(default=TimestamptzNow())
 
@@ -58,8 +58,8 @@ class MembershipInvitation(Table, tablename="membership_invitation", db=DB):
     """A person who already has an account, invited to an organisation: a member once they accept."""
 
     id = BigSerial(primary_key=True)
-    user_id = ForeignKey(references=AppUser, db_column_name="user_id")
-    organisation_id = ForeignKey(references=Organisation, db_column_name="organisation_id")
+    user_id = ForeignKey(references=AppUser, db_column_name="user_id", null=False)
+    organisation_id = ForeignKey(references=Organisation, db_column_name="organisation_id", null=False)
     role = Text()
     invited_by = BigInt(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
@@ -68,6 +68,6 @@ class MembershipInvitation(Table, tablename="membership_invitation", db=DB):
 
 class Coordinator(Table, tablename="coordinator", db=DB):
     id = BigSerial(primary_key=True)
-    network_id = ForeignKey(references=Network, db_column_name="network_id")
-    user_id = ForeignKey(references=AppUser, db_column_name="user_id")
+    network_id = ForeignKey(references=Network, db_column_name="network_id", null=False)
+    user_id = ForeignKey(references=AppUser, db_column_name="user_id", null=False)
     created_at = Timestamptz(default=TimestamptzNow())
