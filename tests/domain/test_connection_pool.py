@@ -16,7 +16,8 @@ async def test_a_connection_released_inside_a_failed_transaction__comes_back_cle
     for _ in range(DB.pool.get_max_size() + 2):
         assert await sql.fetch_value("SELECT 1") == 1
         assert await sql.fetch_value("SELECT count(*) FROM pg_stat_activity "
-                                     "WHERE state LIKE 'idle in transaction%'") == 0
+                                     "WHERE state LIKE 'idle in transaction%' "
+                                     "AND datname = current_database()") == 0
 
 
 async def test_the_pool__releases_connections_without_a_reset_round_trip(app):
