@@ -39,17 +39,11 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
 def cmd_worker(args: argparse.Namespace) -> None:
     """Run the background loops (mail, sweepers, periodic jobs) without serving pages."""
-    from resourcepool.db.migrate import run_migrations
-    from resourcepool.db.secret_key import ensure_secret_key, use_secret_key
+    from resourcepool.serving import prepare_database
     from resourcepool.worker import run_worker
 
-    async def work() -> None:
-        await run_migrations()
-        if not get_settings().secret_key:
-            use_secret_key(await ensure_secret_key(get_settings().data_dir / "secret_key"))
-        await run_worker()
-
-    asyncio.run(with_database(work))
+    asyncio.run(prepare_database(get_settings()))  # migrations, the secret key
+    asyncio.run(with_database(run_worker))
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:
