@@ -43,7 +43,23 @@ def cmd_worker(args: argparse.Namespace) -> None:
     from resourcepool.worker import run_worker
 
     asyncio.run(prepare_database(get_settings()))  # migrations, the secret key
-    asyncio.run(with_database(run_worker))
+    asyncio.run(with_database(lambda: _until_terminated(run_worker)))
+
+
+async def _until_terminated(work: Callable[[], Awaitable[None]]) -> None:
+    """Run `work` until SIGTERM or SIGINT, then cancel it so its loops stop and the database
+    closes (a container stop or systemd sends SIGTERM; Python's default would end the process
+    on the spot, leaving the embedded server's holder list and open connections behind)."""
+    import signal
+
+    task = asyncio.create_task(work())
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, task.cancel)
+    try:
+        await task
+    except asyncio.CancelledError:
+        log.info("worker stopped")
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:

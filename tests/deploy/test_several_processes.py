@@ -62,6 +62,7 @@ def deployment(app, database_url, inbox):
     finally:
         codes = {name: stop(p) for name, p in processes.items()}
     # A clean stop of every process: SIGTERM is a shutdown, not a crash.
+    assert codes["worker"] == 0, logs["worker"].read_text()[-2000:]
     assert all(code in (0, -15) for code in codes.values()), codes
 
 
