@@ -30,10 +30,12 @@ def _free_port() -> int:
 def live_server(app, database_url) -> str:
     """The real app on a free loopback port, on the test database."""
     port = _free_port()
+    # No background loops: a sweeper or mail sender here would change rows under the other
+    # tests on this database (and take their mail from the worker of tests/deploy).
     env = dict(os.environ, RESOURCEPOOL_DATABASE_URL=database_url,
-               RESOURCEPOOL_BASE_URL=f"http://127.0.0.1:{port}")
+               RESOURCEPOOL_BASE_URL=f"http://127.0.0.1:{port}", RESOURCEPOOL_SERVE_BACKGROUND="0")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "resourcepool.app:create_app",
+        [sys.executable, "-m", "uvicorn", "--factory", "resourcepool.serving:app_for_process",
          "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
         env=env,
     )
