@@ -146,7 +146,7 @@ async def open_feed(token: str) -> Subscription:
     now = clock.now()
     row = await sql.fetch_one(
         """UPDATE calendar_feed f
-           SET last_used_at = CASE WHEN f.last_used_at IS NULL OR f.last_used_at < $2 - interval '1 minute'
+           SET last_used_at = CASE WHEN f.last_used_at IS NULL OR f.last_used_at < $2::timestamptz - interval '1 minute'
                                    THEN $2 ELSE f.last_used_at END
            FROM app_user u
            WHERE f.token_hash = $1 AND f.revoked_at IS NULL AND u.id = f.user_id AND u.is_active

@@ -5,7 +5,7 @@ from __future__ import annotations
 from resourcepool.web.api.accounts import AuthApi
 from resourcepool.web.api.assets import AssetApi
 from resourcepool.web.api.bookings import BookingsApi
-from resourcepool.web.api.calendar import BookingCalendarApi, CalendarFeedsApi, NotificationSettingsApi
+from resourcepool.web.api.calendar import CalendarFeedsApi, NotificationSettingsApi
 from resourcepool.web.api.catalogue import CatalogueApi
 from resourcepool.web.api.health import HealthApi
 from resourcepool.web.api.organisations import NetworksApi, OrganisationsApi
@@ -42,9 +42,7 @@ API: list[type] = [
     NetworksApi, OrganisationsApi,
     # assets
     AssetApi, CatalogueApi,
-    # bookings (BookingCalendarApi's /bookings/{name:str} must come before BookingsApi's
-    # /bookings/{booking_id:int}: for clashing path parameters Litestar keeps the last one)
-    BookingCalendarApi,
+    # bookings
     BookingsApi,
     # calendars
     CalendarFeedsApi, NotificationSettingsApi,

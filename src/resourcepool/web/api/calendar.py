@@ -10,7 +10,6 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody, Parameter, PathParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from resourcepool.calendar_feeds.feeds import booking_ics
 from resourcepool.calendar_feeds.tokens import FeedInfo, create_feed, list_feeds, revoke_feed
 from resourcepool.errors import N_, NotFound
 from resourcepool.notifications.preferences import Preferences, get_preferences, save_preferences
@@ -19,7 +18,7 @@ from resourcepool.web.schemas.calendar import FeedCreate, FeedOut, NotificationS
 from resourcepool.web.schemas.common import Page, Problem
 
 BIGINT_MAX = 2**63 - 1
-_ICS_NAME = re.compile(r"^([1-9][0-9]{0,18})\.ics$")
+_BOOKING_REF = re.compile(r"^([1-9][0-9]{0,18})(\.ics)?$")
 ICS = "text/calendar; charset=utf-8"
 
 
@@ -33,6 +32,14 @@ def _problems(*statuses: int) -> dict[int, ResponseSpec]:
 def feed_out(info: FeedInfo) -> FeedOut:
     return FeedOut(info.id, info.scope, info.target_id, info.name, info.created_at,
                    info.last_used_at, info.url)
+
+
+def parse_booking_ref(text: str) -> tuple[int, bool]:
+    """"12" → (12, False); "12.ics" → (12, True); anything else is not a booking (NotFound)."""
+    match = _BOOKING_REF.match(text)
+    if match is None or int(match.group(1)) > BIGINT_MAX:
+        raise NotFound(N_("This booking does not exist."))
+    return int(match.group(1)), bool(match.group(2))
 
 
 def ics_response(body: bytes, filename: str) -> Response[bytes]:
@@ -65,29 +72,6 @@ class CalendarFeedsApi(Controller):
     async def revoke(self, request: Request,
                      feed_id: Annotated[int, PathParameter(ge=1, le=BIGINT_MAX)]) -> None:
         await revoke_feed(require_identity(request).user_id, feed_id)
-
-
-class BookingCalendarApi(Controller):
-    """`GET /api/v1/bookings/{id}.ics`. Litestar cannot put a suffix after a typed path
-    parameter, so this is a str parameter; routes.py lists it *before* BookingsApi so that
-    `/bookings/{id:int}` (registered later) still wins for plain numbers."""
-
-    path = "/bookings"
-    guards = [login_required]
-    tags = ["bookings"]
-
-    @get("/{name:str}", summary="One booking as an iCalendar file ({id}.ics)",
-         media_type=ICS, responses=_problems(401, 404))
-    async def booking_ics(self, request: Request,
-                          name: Annotated[str, Parameter(max_length=30)]) -> Response[bytes]:
-        match = _ICS_NAME.match(name)
-        if match is None:
-            raise NotFound(N_("This booking does not exist."))
-        booking_id = int(match.group(1))
-        if booking_id > BIGINT_MAX:
-            raise NotFound(N_("This booking does not exist."))
-        body = await booking_ics(require_identity(request), booking_id)
-        return ics_response(body, f"booking-{booking_id}.ics")
 
 
 class NotificationSettingsApi(Controller):
