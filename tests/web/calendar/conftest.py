@@ -31,3 +31,50 @@ def read_feed(new_client):
         return await new_client().get(path, headers=headers)
 
     return get
+
+
+class Inbox:
+    """An SMTP server's mailbox (aiosmtpd): what a mail client would receive."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        import email
+        from email import policy
+
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+    def to(self, address: str) -> list:
+        return [m for m in self.messages if m["To"].addresses[0].addr_spec == address]
+
+
+@pytest.fixture
+def smtp_inbox():
+    """A real SMTP server on a free local port; returns (inbox, settings that send to it)."""
+    import dataclasses
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    from resourcepool.settings import get_settings
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings = dataclasses.replace(get_settings(), smtp_host="127.0.0.1", smtp_port=port,
+                                   smtp_starttls=False, smtp_user=None)
+    yield inbox, settings
+    controller.stop()
+
+
+def calendar_part(message):
+    """The text/calendar part of an email (multipart/mixed → multipart/alternative)."""
+    for part in message.walk():
+        if part.get_content_type() == "text/calendar":
+            return part
+    raise AssertionError("no text/calendar part")
