@@ -7,10 +7,11 @@ Who sees what in a feed:
 - organisation feed: the organisation's bookings as booker and as owner, with details;
 - user feed: the bookings the user made, with details.
 
-Conditional requests: the ETag is a hash of exactly what the body is made of (the rows as
-shown, the reader's language, the feed's name), computed before rendering, so a 304 costs one
-read and no rendering. Rendering 5,000 events takes a CPU-bound while, so it runs in a worker
-thread (the event loop stays free) and the last bodies are kept by ETag.
+Conditional requests: the ETag is a hash of exactly what the body is made of — PostgreSQL's
+digest of the rows (queries.feed_digest), the reader's language and organisations (which rows
+show details), the feed's name — so a 304 costs one small query and no rows. Only a changed
+feed reads its rows (through a cursor) and renders them, in a worker thread so the event loop
+stays free; the last bodies are kept by ETag (Google Calendar sends no conditional requests).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime as http_date
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, Mapping
 
 from resourcepool import clock, i18n
 from resourcepool.accounts.identity import Identity
@@ -51,13 +52,14 @@ def _language(identity: Identity) -> str:
     return identity.locale if identity.locale in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
 
 
-def shown_rows(sub: Subscription, rows: list[dict[str, Any]]) -> list[tuple[dict[str, Any], bool]]:
-    """Each row with whether its details are shown; busy blocks lose their private fields here,
-    before anything (the ETag included) is made of them."""
+def shown_rows(sub: Subscription, rows: list[Mapping[str, Any]]) -> list[tuple[dict[str, Any], bool]]:
+    """Each row (as a dict) with whether its details are shown; busy blocks lose their private
+    fields here, before anything (the ETag included) is made of them."""
     out = []
-    for row in rows:
-        details = (sub.scope != "asset" or sub.identity.is_member_of(row["owner_organisation_id"])
-                   or sub.identity.is_member_of(row["organisation_id"]))
+    for record in rows:
+        details = (sub.scope != "asset" or sub.identity.is_member_of(record["owner_organisation_id"])
+                   or sub.identity.is_member_of(record["organisation_id"]))
+        row = dict(record.items())
         if not details:
             row = {k: v for k, v in row.items() if k not in PRIVATE_FIELDS}
         out.append((row, details))
@@ -69,16 +71,21 @@ def feed_name(sub: Subscription, language: str) -> str:
     return f"resourcepool: {name}"
 
 
-def _etag(name: str, language: str, shown: list[tuple[dict[str, Any], bool]], year: int) -> str:
-    digest = hashlib.sha256(f"{name}\x00{language}\x00{year}".encode())
-    for row, details in shown:
-        digest.update(repr((details, sorted(row.items()))).encode())
-    return '"' + digest.hexdigest()[:32] + '"'
+def _etag(sub: Subscription, digest: str, name: str, language: str, year: int) -> str:
+    who = sorted(sub.identity.roles) if sub.scope == "asset" else []
+    text = f"{digest}\x00{name}\x00{language}\x00{year}\x00{who}"
+    return '"' + hashlib.sha256(text.encode()).hexdigest()[:32] + '"'
+
+
+def render_rows(sub: Subscription, rows: list[Mapping[str, Any]], name: str, language: str,
+                year: int, base_url: str) -> bytes:
+    """The feed's body from its rows (CPU-bound for thousands of rows: run it in a thread)."""
+    return render(shown_rows(sub, rows), name, language, year, base_url)
 
 
 def render(shown: list[tuple[dict[str, Any], bool]], name: str, language: str, year: int,
            base_url: str) -> bytes:
-    """The feed's body (pure, CPU-bound: run it in a thread)."""
+    """The feed's body (pure)."""
     events = [export.booking_event(row, base_url=base_url, language=language, details=details)
               for row, details in shown]
     return export.calendar(events, name=name, timezones={row["timezone"] for row, _ in shown},
@@ -108,17 +115,18 @@ async def read_feed(token: str, if_none_match: str | None = None,
     sub = await open_feed(token)
     assert sub.target_id is not None or sub.scope == "user"
     now = clock.now()
-    rows = await queries.feed_bookings(sub.scope, sub.target_id or sub.identity.user_id, now)
+    target = sub.target_id or sub.identity.user_id
     language = _language(sub.identity)
     name = feed_name(sub, language)
-    shown = shown_rows(sub, rows)
-    etag = _etag(name, language, shown, now.year)
-    last_modified = max((r["updated_at"] for r in rows), default=None)
+    digest = await queries.feed_digest(sub.scope, target, now)
+    etag = _etag(sub, digest["digest"], name, language, now.year)
+    last_modified = digest["last_modified"]
     if _not_modified(etag, last_modified, if_none_match, if_modified_since):
         return FeedDocument(etag, last_modified, None)
     body = _bodies.get(etag)
     if body is None:
-        body = await asyncio.to_thread(render, shown, name, language, now.year,
+        rows = await queries.feed_bookings(sub.scope, target, now)
+        body = await asyncio.to_thread(render_rows, sub, rows, name, language, now.year,
                                        get_settings().base_url)
         _bodies[etag] = body
         while len(_bodies) > _CACHE_SIZE:
