@@ -219,7 +219,7 @@ class AccountPages(Controller):
             "token_form": FormState(),
             "new_token": None,
             "flash": _flash(request),
-            **await account_calendar_context(identity.user_id, identity.organisation_ids),
+            **await account_calendar_context(identity),
         }
         context.update(extra)
         return _page("account", context, status, headers)

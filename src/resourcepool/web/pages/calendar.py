@@ -9,6 +9,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import Parameter, PathParameter
 from litestar.response import Redirect, Response, Template
 
+from resourcepool.accounts.identity import Identity
 from resourcepool.calendar_feeds.feeds import booking_ics, last_modified_header, read_feed
 from resourcepool.calendar_feeds.tokens import create_feed, list_feeds, revoke_feed
 from resourcepool.errors import N_, NotFound, ValidationFailed
@@ -23,10 +24,12 @@ Id = Annotated[int, PathParameter(ge=1, le=BIGINT_MAX)]
 REMINDER_CHOICES = ((1440, N_("24 hours before")), (120, N_("2 hours before")), (0, N_("No reminder")))
 
 
-async def account_calendar_context(user_id: int, organisation_ids: list[int]) -> dict[str, Any]:
+async def account_calendar_context(identity: Identity) -> dict[str, Any]:
     """What the account page's feed and notification sections show."""
+    user_id, organisation_ids = identity.user_id, identity.organisation_ids
     feeds, _total = await list_feeds(user_id)
     return {
+        "manages_assets": bool(identity.managed_organisation_ids),
         "calendar_feeds": feeds,
         "feed_organisations": sorted((await organisation_names(organisation_ids)).items(),
                                      key=lambda item: item[1].lower()) if organisation_ids else [],
