@@ -1,15 +1,7 @@
 """Calendar on the pages in a real browser: subscribe from an asset's page, the feed address
 page, the notification settings by keyboard — German and English, desktop and phone."""
 
-from tests.fixtures.platform import PASSWORD
-
-
-async def _sign_in(page, user) -> None:
-    await page.goto("/login")
-    await page.fill("#f-email", user.email)
-    await page.fill("#f-password", PASSWORD)
-    async with page.expect_navigation():
-        await page.keyboard.press("Enter")
+from tests.browser.test_accounts_pages import _sign_in
 
 
 async def _fits_a_phone(page) -> None:

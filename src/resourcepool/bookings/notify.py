@@ -109,24 +109,14 @@ async def booking_made(bookings: list[dict[str, Any]], managers: list[Person] | 
         await send([booker], "request_received" if requested else "approved", bookings, counts=counts)
 
 
-async def tell_booker(booking: dict[str, Any], kind: str, reason: str = "") -> None:
-    """Approved / declined / cancelled / expired → the person who booked."""
-    person = await queries.user_address(booking["user_id"])
+async def tell_both(bookings: list[dict[str, Any]], kind: str, reason: str = "") -> None:
+    """A change both sides keep in their calendars → the person who booked (`kind`) and the
+    owner's managers (`<kind>_owner`). Several bookings (the rest of a series cancelled at once)
+    go out as one email per person, all dates in it."""
+    first = bookings[0]
+    counts = await event_counts([b["id"] for b in bookings])
+    person = await queries.user_address(first["user_id"])
     if person:
-        await send([person], kind, [booking], reason)
-
-
-async def tell_owner(booking: dict[str, Any], kind: str, reason: str = "") -> None:
-    """What became of a booking → the owner's managers ("<kind>_owner" messages)."""
-    await send(await queries.manager_addresses(booking["owner_organisation_id"]),
-               f"{kind}_owner", [booking], reason)
-
-
-async def tell_both(booking: dict[str, Any], kind: str, reason: str = "") -> None:
-    """A change both sides keep in their calendars: the booker and the owner's managers."""
-    counts = await event_counts([booking["id"]])
-    person = await queries.user_address(booking["user_id"])
-    if person:
-        await send([person], kind, [booking], reason, counts)
-    managers = await queries.manager_addresses(booking["owner_organisation_id"])
-    await send(managers, f"{kind}_owner", [booking], reason, counts)
+        await send([person], kind, bookings, reason, counts)
+    managers = await queries.manager_addresses(first["owner_organisation_id"])
+    await send(managers, f"{kind}_owner", bookings, reason, counts)

@@ -7,10 +7,10 @@ Safety lies in PostgreSQL, not in the checks here:
   asset are written one after another, and the highest number of units held at any instant of
   the new span (not merely the sum) must stay ≤ N.
 
-Booking creation is on the hot path (SPEC §8: low milliseconds), so one booking costs five
+Booking creation is on the hot path (SPEC §8: low milliseconds), so one booking costs six
 round trips (with one manager to tell): BEGIN, one read of everything the request needs
-(`queries.booking_context`), one INSERT of the booking with its first history row, one outbox
-row per manager, COMMIT. The
+(`queries.booking_context`, which also says who wants emails), one INSERT of the booking with
+its first history row, one outbox row per manager and one for the person who booked, COMMIT. The
 answer is built from what is known instead of reading the row back. A single-unit booking
 needs no pre-check (the constraint answers); a pooled one reads the holds to count units.
 """

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, Mapping
 
+from resourcepool.bookings.queries import BOOKING_FROM
 from resourcepool.db import sql
 from resourcepool.db.engine import DB
 
@@ -27,13 +28,7 @@ FEED_COLUMNS = """
     oo.name AS owner_name, u.name AS user_name,
     (SELECT count(*) FROM booking_event e WHERE e.booking_id = b.id) AS event_count
 """
-_FROM = """
-    FROM booking b
-    JOIN asset a ON a.id = b.asset_id
-    JOIN organisation o ON o.id = b.organisation_id
-    JOIN organisation oo ON oo.id = a.organisation_id
-    JOIN app_user u ON u.id = b.user_id
-"""
+_FROM = BOOKING_FROM  # booking b, its asset a, organisations o (booker) and oo (owner), user u
 # $1: the scope's id, $2: window start, $3: window end, $4: cancelled ones changed since.
 _WINDOW = """
     b.starts_at >= $2 AND b.starts_at < $3

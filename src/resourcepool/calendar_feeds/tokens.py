@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from resourcepool import clock
 from resourcepool.accounts.identity import Identity, load_identity
@@ -160,8 +159,3 @@ async def open_feed(token: str) -> Subscription:
     except NotFound:
         raise NotFound(N_("This calendar feed does not exist.")) from None
     return Subscription(row["id"], row["scope"], row["target_id"], identity, name)
-
-
-def feed_row(info: FeedInfo) -> dict[str, Any]:
-    return {"id": info.id, "scope": info.scope, "target_id": info.target_id, "name": info.name,
-            "created_at": info.created_at, "last_used_at": info.last_used_at, "url": info.url}

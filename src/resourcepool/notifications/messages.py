@@ -138,4 +138,5 @@ def render(kind: str, language: str | None, **values: Any) -> tuple[str, str]:
 
 def paragraph(msgid: str, language: str | None, **values: Any) -> str:
     """One more translated paragraph for a body (e.g. the list of a series' dates)."""
-    return i18n.translate(msgid, values, language if language in i18n.LANGUAGES else None)
+    return i18n.translate(msgid, values,
+                          language if language in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE)

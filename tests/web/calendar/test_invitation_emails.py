@@ -131,3 +131,18 @@ async def test_switched_off_emails__are_not_sent(booked_world, make_booking, api
     booking = await request_booking(who, world["asset"].id, start, start + timedelta(hours=1), "Probe")
     await lifecycle.cancel_booking(who, booking["id"])
     assert await sql.fetch_value("SELECT count(*) FROM outbox_message") == 0
+
+
+async def test_cancelling_the_rest_of_a_series__is_one_cancel_per_person_with_every_date(booked_world):
+    world = await booked_world()
+    with clock.frozen_at(NOW):
+        who = await load_identity(world["booker"].id)
+        series = await request_booking(who, world["asset"].id, START, START + timedelta(hours=2), "Chorprobe",
+                                       recurrence="FREQ=WEEKLY;COUNT=5")
+        before = await sql.fetch_value("SELECT max(id) FROM outbox_message")
+        await lifecycle.cancel_booking(who, series["bookings"][1]["id"], "Umzug", scope="following")
+    mails = await sql.fetch("SELECT to_address, ics, ics_method FROM outbox_message WHERE id > $1 ORDER BY id", before)
+    assert [m["to_address"] for m in mails] == [world["booker"].email, world["manager"].email]
+    method, events = parse_both(mails[0]["ics"])
+    assert method == "CANCEL" and [e.status for e in events] == ["CANCELLED"] * 4
+    assert {e.uid for e in events} == {f"booking-{b['id']}@testserver" for b in series["bookings"][1:]}
