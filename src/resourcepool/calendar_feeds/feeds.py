@@ -33,7 +33,9 @@ from resourcepool.errors import N_, NotFound
 from resourcepool.settings import get_settings
 
 REFRESH_MINUTES = 60
-_CACHE_SIZE = 16
+# The last bodies by ETag, at most this many bytes per process (a feed of 5,000 events is
+# about 2.4 MB).
+_CACHE_BYTES = 32 * 1024 * 1024
 _bodies: OrderedDict[str, bytes] = OrderedDict()
 
 MY_BOOKINGS = N_("My bookings")
@@ -129,7 +131,7 @@ async def read_feed(token: str, if_none_match: str | None = None,
         body = await asyncio.to_thread(render_rows, sub, rows, name, language, now.year,
                                        get_settings().base_url)
         _bodies[etag] = body
-        while len(_bodies) > _CACHE_SIZE:
+        while sum(len(b) for b in _bodies.values()) > _CACHE_BYTES and len(_bodies) > 1:
             _bodies.popitem(last=False)
     else:
         _bodies.move_to_end(etag)
