@@ -37,6 +37,9 @@ REFRESH_MINUTES = 60
 # about 2.4 MB).
 _CACHE_BYTES = 32 * 1024 * 1024
 _bodies: OrderedDict[str, bytes] = OrderedDict()
+# Rendered events (about 1.5 KB each with their key).
+_EVENTS_KEPT = 20_000
+_events: dict[tuple[Any, ...], str] = {}
 
 MY_BOOKINGS = N_("My bookings")
 # Fields of someone else's booking that an asset feed never shows.
@@ -87,9 +90,18 @@ def render_rows(sub: Subscription, rows: list[Mapping[str, Any]], name: str, lan
 
 def render(shown: list[tuple[dict[str, Any], bool]], name: str, language: str, year: int,
            base_url: str) -> bytes:
-    """The feed's body (pure)."""
-    events = [export.booking_event(row, base_url=base_url, language=language, details=details)
-              for row, details in shown]
+    """The feed's body. Each event's text is kept, keyed by everything it is made of, so when
+    one booking of thousands changes only that one is written again."""
+    if len(_events) > _EVENTS_KEPT:
+        _events.clear()  # simple and safe with several rendering threads
+    events = []
+    for row, details in shown:
+        key = (tuple(row.values()), details, language, base_url)
+        text = _events.get(key)
+        if text is None:
+            text = export.booking_event(row, base_url=base_url, language=language, details=details)
+            _events[key] = text
+        events.append(text)
     return export.calendar(events, name=name, timezones={row["timezone"] for row, _ in shown},
                            year=year, refresh_minutes=REFRESH_MINUTES)
 
