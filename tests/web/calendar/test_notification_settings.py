@@ -9,17 +9,24 @@ from tests.fixtures.platform import post_form
 async def test_the_defaults__are_all_emails_and_a_reminder_a_day_before(booked_world, api_as):
     world = await booked_world()
     response = await (await api_as(world["booker"])).get("/api/v1/notification-settings")
-    assert response.json() == {"booking_emails": True, "owner_emails": True, "reminder_minutes": 1440}
+    assert response.json() == {"booking_emails": True, "owner_emails": True, "reminder_minutes": 1440,
+                               "language": None}
 
 
 async def test_changing_them_through_the_api(booked_world, api_as):
     world = await booked_world()
     client = await api_as(world["booker"])
-    wanted = {"booking_emails": False, "owner_emails": True, "reminder_minutes": 120}
+    wanted = {"booking_emails": False, "owner_emails": True, "reminder_minutes": 120, "language": "en"}
     assert (await client.put("/api/v1/notification-settings", json=wanted)).json() == wanted
     assert (await client.get("/api/v1/notification-settings")).json() == wanted
+    assert await sql.fetch_value("SELECT locale FROM app_user WHERE id = $1", world["booker"].id) == "en"
+    unchanged = {**wanted, "reminder_minutes": 0}
+    del unchanged["language"]
+    assert (await client.put("/api/v1/notification-settings", json=unchanged)).json()["language"] == "en"
+    wanted = {**unchanged, "language": "en"}
     for bad in ({**wanted, "reminder_minutes": 60}, {**wanted, "reminder_minutes": "90"},
-                {"booking_emails": True}, {**wanted, "owner_emails": "yes"}, {**wanted, "x": 1}):
+                {"booking_emails": True}, {**wanted, "owner_emails": "yes"}, {**wanted, "x": 1},
+                {**wanted, "language": "fr"}):
         response = await client.put("/api/v1/notification-settings", json=bad)
         assert response.status_code == 400, (bad, response.text)
     assert (await client.get("/api/v1/notification-settings")).json() == wanted

@@ -10,6 +10,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody, Parameter, PathParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
+from resourcepool.accounts.service import get_user, set_user_language
 from resourcepool.calendar_feeds.tokens import FeedInfo, create_feed, list_feeds, revoke_feed
 from resourcepool.errors import N_, NotFound
 from resourcepool.notifications.preferences import Preferences, get_preferences, save_preferences
@@ -81,11 +82,21 @@ class NotificationSettingsApi(Controller):
 
     @get("/", summary="Your notification settings", responses=_problems(401))
     async def read(self, request: Request) -> NotificationSettings:
-        p = await get_preferences(require_identity(request).user_id)
-        return NotificationSettings(p.booking_emails, p.owner_emails, p.reminder_minutes)  # type: ignore[arg-type]
+        return await _settings_of(require_identity(request).user_id)
 
     @put("/", summary="Change your notification settings", responses=_problems(401, 422))
     async def change(self, request: Request, data: JSONBody[NotificationSettings]) -> NotificationSettings:
-        await save_preferences(require_identity(request).user_id,
+        """All of them at once; `language` left out (or null) keeps the language as it is."""
+        identity = require_identity(request)
+        await save_preferences(identity.user_id,
                                Preferences(data.booking_emails, data.owner_emails, data.reminder_minutes))
-        return data
+        if data.language is not None:
+            await set_user_language(identity.user_id, data.language)
+        return await _settings_of(identity.user_id)
+
+
+async def _settings_of(user_id: int) -> NotificationSettings:
+    p = await get_preferences(user_id)
+    language = (await get_user(user_id)).locale
+    return NotificationSettings(p.booking_emails, p.owner_emails, p.reminder_minutes,  # type: ignore[arg-type]
+                                language)  # type: ignore[arg-type]

@@ -31,8 +31,10 @@ class FeedOut(msgspec.Struct):
 
 
 class NotificationSettings(msgspec.Struct, forbid_unknown_fields=True):
-    """Which emails you get, and when the reminder before a booking comes (0: none)."""
+    """Which emails you get, when the reminder before a booking comes (0: none), and the
+    language of your emails (and pages; null: not chosen, German)."""
 
     booking_emails: bool
     owner_emails: bool
     reminder_minutes: Literal[0, 120, 1440]
+    language: Literal["de", "en"] | None = None
