@@ -109,6 +109,19 @@ async def test_the_feed_of_an_asset_with_5000_bookings(booked_world, subscribe, 
         last = now
     lines.append(f"idle event loop: worst 1 ms-ticker gap {_ms(idle_worst)} ms (machine load)")
 
+    # Reference: any pure-Python work in a worker thread competes with the loop for the GIL.
+    def spin(seconds: float = 0.3) -> None:
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            sum(range(1000))
+
+    worst, last, job = 0.0, time.perf_counter(), asyncio.create_task(asyncio.to_thread(spin))
+    while not job.done():
+        await asyncio.sleep(0.001)
+        now = time.perf_counter()
+        worst, last = max(worst, now - last - 0.001), now
+    lines.append(f"reference: 300 ms of pure Python in a worker thread: worst ticker gap {_ms(worst)} ms")
+
     results = {}
     for label, path in (("owner's member (details)", owner_path), ("other organisation (busy)", other_path)):
         runs = [await cold(path) for _ in range(ROUNDS)]
