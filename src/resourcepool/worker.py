@@ -18,6 +18,7 @@ from typing import Awaitable, Callable
 from resourcepool.accounts.sweeper import run_account_sweeper_forever
 from resourcepool.bookings.sweeper import run_booking_sweeper_forever
 from resourcepool.notifications.sender import run_sender_forever
+from resourcepool.bookings.reminders import run_reminders_forever
 
 log = logging.getLogger("resourcepool.worker")
 
@@ -25,6 +26,7 @@ LOOPS: list[Callable[[], Awaitable[None]]] = [
     run_sender_forever,
     run_booking_sweeper_forever,
     run_account_sweeper_forever,
+    run_reminders_forever,
 ]
 
 

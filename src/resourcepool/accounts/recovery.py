@@ -14,22 +14,13 @@ from resourcepool.accounts.user_tokens import consume_user_token, issue_user_tok
 from resourcepool.db import sql
 from resourcepool.db.engine import DB
 from resourcepool.errors import N_, ValidationFailed
+from resourcepool.notifications import messages
 from resourcepool.notifications.outbox import enqueue_message
 from resourcepool.settings import get_settings
-from resourcepool import i18n
 
 RESET_TTL = timedelta(hours=1)
 # A reset link mails someone else's inbox on request: a few per hour stop that being abused.
 RESETS_PER_HOUR = 3
-
-RESET_SUBJECT = N_("Set a new password for resourcepool")
-RESET_BODY = N_(
-    "Hello %(name)s,\n\n"
-    "someone (hopefully you) asked to set a new password for your resourcepool account.\n"
-    "Open this link within one hour to choose it:\n\n"
-    "%(link)s\n\n"
-    "If you did not ask for this, you can ignore this message; your password stays as it is."
-)
 
 
 @dataclass(frozen=True)
@@ -65,12 +56,8 @@ async def request_password_reset(email: str, *, language: str = "de") -> None:
         token = await issue_user_token(user.id, "password_reset", RESET_TTL)
         lang = user.locale or language
         link = f"{get_settings().base_url}/password/reset/{token}"
-        await enqueue_message(
-            user.email,
-            i18n.gettext(RESET_SUBJECT, lang),
-            i18n.translate(RESET_BODY, {"name": user.name, "link": link}, lang),
-            to_name=user.name,
-        )
+        subject, body = messages.render("password_reset", lang, name=user.name, link=link)
+        await enqueue_message(user.email, subject, body, to_name=user.name)
 
 
 async def describe_link(token: str, purpose: str) -> LinkInfo:

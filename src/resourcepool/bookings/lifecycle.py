@@ -130,7 +130,7 @@ async def approve_booking(identity: Identity, booking_id: int, reason: str | Non
             _require_undecided_start(row)
             row = await _apply(row, "confirmed", identity.user_id, _reason(reason, False))
             await hooks.on_confirmed(row, "requested")
-            await notify.tell_booker(row, "approved")
+            await notify.tell_both([row], "approved")
         return row
 
     return present_booking(await sql.with_retries(attempt))
@@ -148,7 +148,7 @@ async def decline_booking(identity: Identity, booking_id: int, reason: str | Non
             text = _reason(reason, True)
             row = await _apply(row, "declined", identity.user_id, text)
             await hooks.on_released(row, "requested", "declined")
-            await notify.tell_booker(row, "declined", text)
+            await notify.tell_both([row], "declined", text)
         return row
 
     return present_booking(await sql.with_retries(attempt))
@@ -171,7 +171,6 @@ async def _cancel_one(identity: Identity, row: dict[str, Any], reason: str | Non
             row["cancellation_deadline_hours"], row["starts_at"], now)
         row = await _apply(row, "cancelled", identity.user_id, text, cancelled_late=late)
         await hooks.on_released(row, from_status, "cancelled_late" if late else "cancelled")
-        await notify.tell_owner(row, "cancelled", text)
         return row
     if row["ends_at"] <= now:
         raise Conflict(N_("The booking has ended; it can no longer be cancelled."),
@@ -179,7 +178,6 @@ async def _cancel_one(identity: Identity, row: dict[str, Any], reason: str | Non
     text = _reason(reason, True)
     row = await _apply(row, "cancelled", identity.user_id, text)
     await hooks.on_released(row, from_status, "cancelled")
-    await notify.tell_booker(row, "cancelled", text)
     return row
 
 
@@ -206,6 +204,8 @@ async def cancel_booking(identity: Identity, booking_id: int, reason: str | None
                 )
                 for other in later:
                     done.append(await _cancel_one(identity, other, reason))
+            # One email per person for all the dates cancelled here.
+            await notify.tell_both(done, "cancelled", done[0]["status_reason"])
         return done
 
     return [present_booking(r) for r in await sql.with_retries(attempt)]
@@ -260,10 +260,15 @@ async def _sweep(status: str, column: str, to_status: str,
             return changed
 
 
+async def _expired(row: dict[str, Any]) -> None:
+    await hooks.on_released(row, "requested", "expired")
+    # Both sides had the request in their calendars (tentative): the CANCEL takes it out.
+    await notify.tell_both([row], "expired")
+
+
 async def expire_requests() -> int:
     """Requests still undecided at their start become `expired`. Returns how many."""
-    return await _sweep("requested", "starts_at", "expired",
-                        lambda row: hooks.on_released(row, "requested", "expired"))
+    return await _sweep("requested", "starts_at", "expired", _expired)
 
 
 async def complete_bookings() -> int:

@@ -1,87 +1,122 @@
-"""Booking emails through the outbox, in each recipient's language (plain text for now).
+"""Booking emails through the outbox, each in its recipient's language, each carrying the
+booking as a calendar invitation (iMIP, RFC 6047) so mail clients offer "add to calendar".
 
-Called inside the transition's transaction, so a message is queued only if the change commits.
+Who hears what (each side only if their notification settings want it):
+- the person who booked: request received / confirmed at once, approved, declined,
+  cancelled, expired, and the reminder (reminders.py);
+- the managers of the owner: a new request or booking, and what became of it.
+A confirmed or requested booking travels as METHOD:REQUEST, a declined, cancelled or expired
+one as METHOD:CANCEL, with the same UID and SEQUENCE as the feeds (calendar_feeds.export), so a
+client that added the booking from the email replaces or removes that very event.
+
+Called inside the transition's transaction, so a message is queued only if the change
+commits. The iCalendar export is a pure module of the calendar domain (no database, nothing of
+bookings imported): the booking emails and the feeds share it so both give the same UID and
+SEQUENCE.
 """
 
 from __future__ import annotations
 
+import asyncio
+from email.utils import parseaddr
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from resourcepool import clock, i18n
 from resourcepool.bookings import queries
-from resourcepool.errors import N_
+from resourcepool.calendar_feeds import export
+from resourcepool.calendar_feeds.queries import event_counts
+from resourcepool.notifications import messages
 from resourcepool.notifications.outbox import enqueue_message
 from resourcepool.settings import get_settings
-from resourcepool import i18n
 
-SUBJECTS = {
-    "requested": N_("Booking request: %(asset)s on %(when)s"),
-    "confirmed_owner": N_("New booking: %(asset)s on %(when)s"),
-    "approved": N_("Booking confirmed: %(asset)s on %(when)s"),
-    "declined": N_("Booking declined: %(asset)s on %(when)s"),
-    "cancelled": N_("Booking cancelled: %(asset)s on %(when)s"),
+METHODS = {
+    "requested": "REQUEST", "confirmed_owner": "REQUEST", "approved_owner": "REQUEST",
+    "request_received": "REQUEST", "approved": "REQUEST", "reminder": "REQUEST",
+    "declined": "CANCEL", "declined_owner": "CANCEL", "cancelled": "CANCEL",
+    "cancelled_owner": "CANCEL", "expired": "CANCEL", "expired_owner": "CANCEL",
 }
-# Bodies as lists of lines, each line one message to translate.
-BODIES = {
-    "requested": [N_("%(organisation)s asks to book %(asset)s on %(when)s."),
-                  N_("Purpose: %(purpose)s"), "",
-                  N_("Please approve or decline the request: %(link)s")],
-    "confirmed_owner": [N_("%(organisation)s booked %(asset)s on %(when)s."),
-                        N_("Purpose: %(purpose)s"), "", N_("Details: %(link)s")],
-    "approved": [N_("Your booking of %(asset)s on %(when)s is confirmed."), "",
-                 N_("Details and usage instructions: %(link)s")],
-    "declined": [N_("Your booking request for %(asset)s on %(when)s was declined."),
-                 N_("Reason: %(reason)s"), "", N_("Details: %(link)s")],
-    "cancelled": [N_("The booking of %(asset)s on %(when)s was cancelled."),
-                  N_("Reason: %(reason)s"), "", N_("Details: %(link)s")],
-}
+# A series of many dates: its calendar is built in a worker thread (CPU-bound, up to 200 events).
+_THREAD_FROM = 8
+
+Person = dict[str, Any]  # email, name, locale
 
 
-def _text(message: str, language: str, params: dict[str, Any]) -> str:
-    if not message:
-        return ""
-    return i18n.gettext(message, language) % params
+def _language(person: Person) -> str:
+    return person.get("locale") if person.get("locale") in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
 
 
-def _when(booking: dict[str, Any]) -> str:
-    tz = ZoneInfo(booking["timezone"])
-    start, end = booking["starts_at"].astimezone(tz), booking["ends_at"].astimezone(tz)
-    if start.date() == end.date():
-        return f"{start:%d.%m.%Y %H:%M}–{end:%H:%M}"
-    return f"{start:%d.%m.%Y %H:%M} – {end:%d.%m.%Y %H:%M}"
+def _calendar(bookings: list[dict[str, Any]], counts: dict[int, int], person: Person, method: str,
+              language: str) -> bytes:
+    settings = get_settings()
+    organizer = export.Person(parseaddr(settings.mail_from)[1] or "noreply@localhost",
+                              bookings[0]["owner_name"])
+    attendee = export.Person(person["email"], person.get("name") or "")
+    now = clock.now()
+    events = [
+        export.booking_event({**b, "event_count": counts.get(b["id"], 1)}, base_url=settings.base_url,
+                             language=language, details=True, stamp=now, attendee=attendee,
+                             organizer=organizer, status="CANCELLED" if method == "CANCEL" else None)
+        for b in bookings]
+    return export.calendar(events, method=method, timezones={b["timezone"] for b in bookings},
+                           year=now.year)
 
 
-async def _send(recipients: list[dict[str, Any]], kind: str, booking: dict[str, Any],
-                reason: str = "") -> None:
-    params = {
-        "asset": booking["asset_title"],
-        "when": _when(booking),
-        "organisation": booking["organisation_name"],
-        "purpose": booking["purpose"],
-        "reason": reason or "–",
-        "link": f"{get_settings().base_url}/bookings/{booking['id']}",
-    }
+async def send(recipients: list[Person], kind: str, bookings: list[dict[str, Any]],
+               reason: str = "", counts: dict[int, int] | None = None) -> None:
+    """Queue `kind` about `bookings` (one, or the dates of a series) to each recipient."""
+    if not recipients or not bookings:
+        return
+    first = bookings[0]
+    if counts is None:
+        counts = await event_counts([b["id"] for b in bookings])
+    base_url = get_settings().base_url
+    method = METHODS[kind]
     for person in recipients:
-        language = person.get("locale") or "de"
-        await enqueue_message(person["email"], _text(SUBJECTS[kind], language, params),
-                              "\n".join(_text(line, language, params) for line in BODIES[kind]) + "\n")
+        language = _language(person)
+        tz = first["timezone"]
+        subject, body = messages.render(
+            kind, language,
+            asset=first["asset_title"], owner=first["owner_name"],
+            when=i18n.format_span(first["starts_at"], first["ends_at"], tz, language),
+            organisation=first["organisation_name"], purpose=first["purpose"],
+            reason=reason or "–", link=f"{base_url}/bookings/{first['id']}",
+            where=first.get("asset_address") or "", settings=f"{base_url}/account#notifications")
+        if len(bookings) > 1:
+            dates = [i18n.format_span(b["starts_at"], b["ends_at"], b["timezone"], language)
+                     for b in bookings]
+            body += "\n" + messages.paragraph(messages.SERIES_DATES, language) + "\n" + \
+                "\n".join(dates) + "\n"
+        if len(bookings) >= _THREAD_FROM:
+            ics = await asyncio.to_thread(_calendar, bookings, counts, person, method, language)
+        else:
+            ics = _calendar(bookings, counts, person, method, language)
+        await enqueue_message(person["email"], subject, body, to_name=person.get("name") or "",
+                              ics=ics.decode(), ics_method=method)
 
 
-async def booking_made(booking: dict[str, Any], managers: list[dict[str, Any]] | None = None) -> None:
-    """Tell the owner's managers about a new request (or an instant booking). `managers`
-    (email, locale) when the caller has already read them, saving a round trip."""
-    kind = "requested" if booking["status"] == "requested" else "confirmed_owner"
+async def booking_made(bookings: list[dict[str, Any]], managers: list[Person] | None = None,
+                       booker: Person | None = None) -> None:
+    """A new booking (or the dates of a new series): the owner's managers are asked or told,
+    the person who booked gets their confirmation. `managers` and `booker` when the caller
+    has already read them (saving round trips)."""
+    first = bookings[0]
+    requested = first["status"] == "requested"
+    counts = {b["id"]: 1 for b in bookings}  # a new booking has its first history row only
     if managers is None:
-        managers = await queries.manager_addresses(booking["owner_organisation_id"])
-    await _send(managers, kind, booking)
+        managers = await queries.manager_addresses(first["owner_organisation_id"])
+    await send(managers, "requested" if requested else "confirmed_owner", bookings, counts=counts)
+    if booker is not None:
+        await send([booker], "request_received" if requested else "approved", bookings, counts=counts)
 
 
-async def tell_booker(booking: dict[str, Any], kind: str, reason: str = "") -> None:
-    """Approved / declined / cancelled → the person who booked."""
-    person = await queries.user_address(booking["user_id"])
+async def tell_both(bookings: list[dict[str, Any]], kind: str, reason: str = "") -> None:
+    """A change both sides keep in their calendars → the person who booked (`kind`) and the
+    owner's managers (`<kind>_owner`). Several bookings (the rest of a series cancelled at once)
+    go out as one email per person, all dates in it."""
+    first = bookings[0]
+    counts = await event_counts([b["id"] for b in bookings])
+    person = await queries.user_address(first["user_id"])
     if person:
-        await _send([person], kind, booking, reason)
-
-
-async def tell_owner(booking: dict[str, Any], kind: str, reason: str = "") -> None:
-    await _send(await queries.manager_addresses(booking["owner_organisation_id"]), kind, booking, reason)
+        await send([person], kind, bookings, reason, counts)
+    managers = await queries.manager_addresses(first["owner_organisation_id"])
+    await send(managers, f"{kind}_owner", bookings, reason, counts)

@@ -19,6 +19,12 @@ from resourcepool.db.engine import DB
 
 HOLDING_SQL = "status IN ('requested', 'confirmed')"
 
+# Notification settings (notifications/preferences.py): no row means the defaults (all on).
+WANTS_OWNER_EMAILS = """coalesce((SELECT ns.owner_emails FROM notification_settings ns
+                                  WHERE ns.user_id = u.id), true)"""
+WANTS_BOOKING_EMAILS = """coalesce((SELECT ns.booking_emails FROM notification_settings ns
+                                    WHERE ns.user_id = u.id), true)"""
+
 ASSET_POLICY_COLUMNS = """
     a.id, a.organisation_id, a.status, a.timezone, a.quantity, a.approval_required,
     a.min_duration_minutes, a.max_duration_minutes, a.slot_minutes, a.lead_time_minutes,
@@ -78,10 +84,12 @@ class BookingContext:
     hours: list[dict[str, Any]]
     closures: list[dict[str, Any]]
     shown: dict[str, Any]
-    managers: list[dict[str, Any]]
+    managers: list[dict[str, Any]]  # who wants emails about the asset's bookings
+    booker_wants_emails: bool = True  # the person booking (user_id given) wants emails
 
 
-async def booking_context(asset_id: int, organisation_id: int) -> BookingContext | None:
+async def booking_context(asset_id: int, organisation_id: int,
+                          user_id: int | None = None) -> BookingContext | None:
     """The asset (locked) with its policy, hours, closures and managers, and the booking
     organisation; None when the asset does not exist.
 
@@ -101,7 +109,8 @@ async def booking_context(asset_id: int, organisation_id: int) -> BookingContext
                                     ORDER BY h.weekday, h.start_minute)
                    FROM opening_hours h WHERE h.asset_id = a.id) AS hours,
                   cl.closure_starts, cl.closure_ends, cl.closure_rrules,
-                  mg.manager_emails, mg.manager_locales
+                  mg.manager_emails, mg.manager_locales, mg.manager_names,
+                  (SELECT {WANTS_BOOKING_EMAILS} FROM app_user u WHERE u.id = $3) AS booker_emails
            FROM asset a
            JOIN organisation oo ON oo.id = a.organisation_id
            LEFT JOIN organisation bo ON bo.id = $2
@@ -112,13 +121,14 @@ async def booking_context(asset_id: int, organisation_id: int) -> BookingContext
                FROM closure c WHERE c.asset_id = a.id) cl
            CROSS JOIN LATERAL (
                SELECT array_agg(u.email ORDER BY u.id) AS manager_emails,
-                      array_agg(u.locale ORDER BY u.id) AS manager_locales
+                      array_agg(u.locale ORDER BY u.id) AS manager_locales,
+                      array_agg(u.name ORDER BY u.id) AS manager_names
                FROM membership m JOIN app_user u ON u.id = m.user_id
                WHERE m.organisation_id = a.organisation_id AND m.role = 'manager'
-                 AND u.is_active) mg
+                 AND u.is_active AND {WANTS_OWNER_EMAILS}) mg
            WHERE a.id = $1
            FOR NO KEY UPDATE OF a""",
-        asset_id, organisation_id,
+        asset_id, organisation_id, user_id,
     )
     if row is None:
         return None
@@ -132,9 +142,10 @@ async def booking_context(asset_id: int, organisation_id: int) -> BookingContext
     shown = {"asset_title": row["asset_title"], "asset_kind": row["asset_kind"],
              "usage_instructions": row["usage_instructions"], "owner_name": row["owner_name"],
              "organisation_name": row["booker_name"]}
-    managers = [{"email": e, "locale": loc} for e, loc in zip(
-        row["manager_emails"] or (), row["manager_locales"] or ())]
-    return BookingContext(_policy(row), booker, hours, closures, shown, managers)
+    managers = [{"email": e, "locale": loc, "name": n} for e, loc, n in zip(
+        row["manager_emails"] or (), row["manager_locales"] or (), row["manager_names"] or ())]
+    return BookingContext(_policy(row), booker, hours, closures, shown, managers,
+                          bool(row["booker_emails"]))
 
 
 async def opening_rows(asset_id: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -232,16 +243,20 @@ async def list_bookings(organisation_ids: list[int], scope: str, statuses: list[
 
 
 async def manager_addresses(organisation_id: int) -> list[dict[str, Any]]:
+    """The active managers of an organisation who want emails about its assets' bookings."""
     return await sql.fetch(
-        """SELECT u.email, u.locale FROM membership m JOIN app_user u ON u.id = m.user_id
-           WHERE m.organisation_id = $1 AND m.role = 'manager' AND u.is_active ORDER BY u.id""",
+        f"""SELECT u.email, u.name, u.locale FROM membership m JOIN app_user u ON u.id = m.user_id
+            WHERE m.organisation_id = $1 AND m.role = 'manager' AND u.is_active
+              AND {WANTS_OWNER_EMAILS} ORDER BY u.id""",
         organisation_id,
     )
 
 
 async def user_address(user_id: int) -> dict[str, Any] | None:
+    """The person who booked, if active and wanting emails about their bookings."""
     return await sql.fetch_one(
-        "SELECT email, locale FROM app_user WHERE id = $1 AND is_active", user_id)
+        f"SELECT u.email, u.name, u.locale FROM app_user u WHERE u.id = $1 AND u.is_active"
+        f" AND {WANTS_BOOKING_EMAILS}", user_id)
 
 
 async def asset_for_form(identity: Identity, asset_id: int) -> dict[str, Any] | None:

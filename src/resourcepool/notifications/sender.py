@@ -62,11 +62,24 @@ def build_message(row: dict[str, Any], settings: Settings) -> EmailMessage:
     message["Message-ID"] = make_msgid(idstring=f"outbox-{row['id']}", domain="resourcepool")
     message.set_content(row["body_text"])
     if row.get("ics"):
-        method = row.get("ics_method") or "PUBLISH"
-        # Calendar clients look at the part's method parameter to offer "accept" or "remove".
-        message.add_attachment(row["ics"], subtype="calendar", charset="utf-8",
-                               params={"method": method}, filename="invite.ics")
+        add_calendar(message, row["ics"], row.get("ics_method") or "PUBLISH")
     return message
+
+
+def add_calendar(message: EmailMessage, ics: str, method: str) -> None:
+    """Attach an iCalendar object the way calendar-aware clients look for it (iMIP, RFC 6047,
+    and the CalConnect interoperability advice that Google's own invitations follow):
+
+        multipart/mixed
+          multipart/alternative
+            text/plain                           the message
+            text/calendar; method=REQUEST        Thunderbird, Outlook, Gmail: "add to calendar"
+          application/ics (attachment, invite.ics)  clients that only open attachments
+
+    The part's method parameter must match the METHOD inside the object."""
+    message.add_alternative(ics, subtype="calendar", charset="utf-8", params={"method": method})
+    message.add_attachment(ics.encode("utf-8"), maintype="application", subtype="ics",
+                           filename="invite.ics")
 
 
 def _send_smtp(message: EmailMessage, settings: Settings) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from resourcepool.web.api.accounts import AuthApi
 from resourcepool.web.api.assets import AssetApi
 from resourcepool.web.api.bookings import BookingsApi
+from resourcepool.web.api.calendar import CalendarFeedsApi, NotificationSettingsApi
 from resourcepool.web.api.catalogue import CatalogueApi
 from resourcepool.web.api.health import HealthApi
 from resourcepool.web.api.organisations import NetworksApi, OrganisationsApi
@@ -12,6 +13,7 @@ from resourcepool.web.pages.accounts import AccountPages, InvitationPages, Login
 from resourcepool.web.pages.apply import ApplyPages
 from resourcepool.web.pages.coordinator import CoordinatorPages
 from resourcepool.web.pages.bookings import BookingPages
+from resourcepool.web.pages.calendar import CalendarFeedPages, CalendarPages
 from resourcepool.web.pages.catalogue import CataloguePages
 from resourcepool.web.pages.home import HomePages
 from resourcepool.web.pages.our_assets import AssetPhotoPages, OurAssetsPages
@@ -28,6 +30,8 @@ PAGES: list[type] = [
     OurAssetsPages, AssetPhotoPages, CataloguePages,
     # bookings
     BookingPages,
+    # calendars
+    CalendarFeedPages, CalendarPages,
 ]
 
 # --- JSON API (/api/v1) ----------------------------------------------------------------
@@ -40,6 +44,8 @@ API: list[type] = [
     AssetApi, CatalogueApi,
     # bookings
     BookingsApi,
+    # calendars
+    CalendarFeedsApi, NotificationSettingsApi,
 ]
 
 OTHER: list[type] = [HealthApi]

@@ -39,7 +39,7 @@ async def test_the_owner_cancels_only_with_a_reason_and_the_booker_is_told(booke
     with pytest.raises(ValidationFailed):
         await lifecycle.cancel_booking(manager, booking.id, "  ")
     await lifecycle.cancel_booking(manager, booking.id, "Wasserschaden")
-    mails = await sql.fetch("SELECT to_address, body_text FROM outbox_message")
+    mails = await sql.fetch("SELECT to_address, body_text FROM outbox_message ORDER BY id")
     assert mails[0]["to_address"] == world["booker"].email and "Wasserschaden" in mails[0]["body_text"]
     event = await sql.fetch_one("SELECT * FROM booking_event WHERE to_status = 'cancelled'")
     assert (event["from_status"], event["actor_user_id"], event["reason"]) == (
@@ -74,7 +74,9 @@ async def test_approving_a_request__confirms_it_and_reveals_the_instructions(boo
     seen = (await booker.get(f"/api/v1/bookings/{created['id']}")).json()
     assert seen["usage_instructions"] == "Schlüssel beim Hausmeister."
     subjects = await sql.fetch("SELECT to_address FROM outbox_message ORDER BY id")
-    assert [s["to_address"] for s in subjects] == [world["manager"].email, world["booker"].email]
+    # the request to the manager and its receipt to the booker; then the approval to both
+    assert [s["to_address"] for s in subjects] == [world["manager"].email, world["booker"].email,
+                                                   world["booker"].email, world["manager"].email]
 
 
 async def test_the_sweeper_expires_requests_and_completes_bookings__and_is_idempotent(

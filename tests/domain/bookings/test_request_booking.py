@@ -37,8 +37,9 @@ async def test_an_asset_needing_approval__gets_a_request_and_the_managers_an_ema
     booking = await request_booking(who, world["asset"].id, start, start + timedelta(hours=1), "Probe")
     assert booking["status"] == "requested"
     assert booking["usage_instructions"] is None
-    mails = await sql.fetch("SELECT to_address, subject FROM outbox_message")
-    assert [m["to_address"] for m in mails] == [world["manager"].email]
+    mails = await sql.fetch("SELECT to_address, subject FROM outbox_message ORDER BY id")
+    # the managers are asked; the person who booked gets a receipt
+    assert [m["to_address"] for m in mails] == [world["manager"].email, world["booker"].email]
 
 
 async def test_the_buffer_keeps_back_to_back_bookings_apart(booked_world):

@@ -83,11 +83,19 @@ async def test_ics_attachment__is_text_calendar_with_its_method(smtp_server):
     ics = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
     await enqueue_message("d@verein.example", "Buchung", "Bestätigt", ics=ics, ics_method="REQUEST")
     assert await deliver_due(settings) == 1
-    parts = [p for p in inbox.messages[0].iter_attachments()]
-    assert len(parts) == 1
-    assert parts[0].get_content_type() == "text/calendar"
-    assert parts[0].get_param("method") == "REQUEST"
-    assert "BEGIN:VCALENDAR" in parts[0].get_content()
+    received = inbox.messages[0]
+    # multipart/mixed [multipart/alternative [text/plain, text/calendar], application/ics]
+    assert received.get_content_type() == "multipart/mixed"
+    body, attachment = received.get_payload()
+    assert body.get_content_type() == "multipart/alternative"
+    text, calendar = body.get_payload()
+    assert text.get_content_type() == "text/plain" and text.get_content().strip() == "Bestätigt"
+    assert calendar.get_content_type() == "text/calendar"
+    assert calendar.get_param("method") == "REQUEST"
+    assert "BEGIN:VCALENDAR" in calendar.get_content()
+    assert attachment.get_content_type() == "application/ics"
+    assert attachment.get_filename() == "invite.ics"
+    assert attachment.get_content() == ics.encode()
 
 
 async def test_without_smtp__writes_eml_files_and_logs_the_link(tmp_path, caplog):

@@ -17,6 +17,8 @@ from resourcepool.bookings.service import request_booking
 from resourcepool.bookings.tables import STATUSES
 from resourcepool.errors import N_, DomainError, ValidationFailed
 from resourcepool.textrules import check_year
+from resourcepool.calendar_feeds.feeds import booking_ics
+from resourcepool.web.api.calendar import ics_response, parse_booking_ref
 from resourcepool.web.auth import login_required, require_identity
 from resourcepool.web.errors import domain_error_handler
 from resourcepool.web.schemas.bookings import (
@@ -32,6 +34,7 @@ from resourcepool.web.schemas.bookings import (
 IdempotencyKey = Annotated[str | None, HeaderParameter(name="Idempotency-Key", required=False,
                                                        description="Retry-safe key (≤255 characters)")]
 Id = Annotated[int, PathParameter(ge=1, le=2**63 - 1)]
+BookingRef = Annotated[str, PathParameter(max_length=30, description="The booking's id, or `{id}.ics`")]
 
 
 def booking_out(booking: dict[str, Any]) -> BookingOut:
@@ -111,10 +114,19 @@ class BookingsApi(Controller):
                                                   limit, offset)
         return BookingPage(items=[booking_out(present_booking(r)) for r in rows], total=total)
 
-    @get("/{booking_id:int}", name="api_bookings_get")
-    async def read(self, request: Request, booking_id: Id) -> BookingOut:
-        """One booking with its history (booking organisation and owner only; else 404)."""
-        return booking_out(await lifecycle.get_booking(require_identity(request), booking_id))
+    # A str parameter: Litestar cannot put ".ics" after an int parameter, and a second route
+    # with a str parameter at this level would replace this one (one parameter per level).
+    @get("/{booking_id:str}", name="api_bookings_get",
+         responses={200: ResponseSpec(BookingOut, description="The booking as JSON, or with "
+                                      "`{id}.ics` as an iCalendar file (text/calendar)")})
+    async def read(self, request: Request, booking_id: BookingRef) -> Response[Any]:
+        """One booking with its history (booking organisation and owner only; else 404).
+        `GET /api/v1/bookings/{id}.ics`: the booking as an iCalendar file."""
+        identity = require_identity(request)
+        number, ics = parse_booking_ref(booking_id)
+        if ics:
+            return ics_response(await booking_ics(identity, number), f"booking-{number}.ics")
+        return Response(_json(booking_out(await lifecycle.get_booking(identity, number))))
 
     async def _transition(self, request: Request, booking_id: Id, action: str, payload: Any,
                           key: str | None, run: Callable[[Identity], Awaitable[Any]]) -> Response[Any]:

@@ -27,6 +27,7 @@ from resourcepool import i18n
 from resourcepool.web.auth import LANGUAGE_COOKIE, current_identity, login_required, require_identity, session_cookie_name
 from resourcepool.web.errors import status_for
 from resourcepool.web.forms import FormState, read_form
+from resourcepool.web.pages.calendar import account_calendar_context
 from resourcepool.web.pages.common import safe_next
 from resourcepool.web.security import client_ip
 
@@ -42,6 +43,8 @@ DONE_MESSAGES = {
     "language": N_("Your language has been saved."),
     "revoked": N_("The API token has been revoked."),
     "declined": N_("You have declined the invitation."),
+    "notifications": N_("Your notification settings have been saved."),
+    "feed_revoked": N_("The calendar feed has been revoked."),
 }
 
 
@@ -216,6 +219,7 @@ class AccountPages(Controller):
             "token_form": FormState(),
             "new_token": None,
             "flash": _flash(request),
+            **await account_calendar_context(identity),
         }
         context.update(extra)
         return _page("account", context, status, headers)

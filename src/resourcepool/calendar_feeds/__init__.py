@@ -1,0 +1,1 @@
+"""Calendars: iCalendar export of bookings, subscribable feeds with secret tokens."""
