@@ -104,8 +104,10 @@ def _write_file(message: EmailMessage, row: dict[str, Any], settings: Settings) 
 
 
 async def _claim(limit: int, token: uuid.UUID, lease: timedelta) -> list[dict[str, Any]]:
-    """Lease up to `limit` due messages to `token` (attempts are counted when one is tried)."""
-    return await sql.fetch(
+    """Lease up to `limit` due messages to `token` (attempts are counted when one is tried),
+    oldest first: UPDATE … RETURNING keeps no order, and a request's email must not arrive
+    after its approval's."""
+    rows = await sql.fetch(
         """
         UPDATE outbox_message SET next_attempt_at = $4, lease_token = $3
         WHERE id IN (
@@ -118,6 +120,7 @@ async def _claim(limit: int, token: uuid.UUID, lease: timedelta) -> list[dict[st
         """,
         clock.now(), MAX_ATTEMPTS, token, clock.now() + lease, limit,
     )
+    return sorted(rows, key=lambda r: r["id"])
 
 
 async def _renew(message_id: int, token: uuid.UUID, lease: timedelta, *, attempt: bool = False) -> int | None:
