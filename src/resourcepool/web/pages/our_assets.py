@@ -14,6 +14,7 @@ from litestar.params import PathParameter
 from litestar.response import Redirect, Response, Template
 
 from resourcepool.assets import hours, photos, queries, rules, service
+from resourcepool.availability import closures
 from resourcepool.errors import N_, DomainError, Forbidden, ValidationFailed
 from resourcepool.organisations.queries import organisation_names
 from resourcepool import i18n
@@ -332,8 +333,8 @@ class OurAssetsPages(Controller):
         data = await read_form(request)
         rrule = data.get("rrule", "").strip() or None
         try:
-            await hours.add_closure(identity, asset_id, data.get("start", ""), data.get("end", ""),
-                                    rrule, data.get("reason", ""))
+            await closures.add_closure(identity, asset_id, data.get("start", ""), data.get("end", ""),
+                                       rrule, data.get("reason", ""))
         except ValidationFailed as exc:
             state = FormState(values=values_from_asset(asset))
             state.add_error(exc)
@@ -344,7 +345,7 @@ class OurAssetsPages(Controller):
 
     @post("/{asset_id:int}/closures/{closure_id:int}/delete", name="our_assets_remove_closure")
     async def remove_closure(self, request: Request, asset_id: Id, closure_id: Id) -> Redirect:
-        await hours.remove_closure(current_identity(request), asset_id, closure_id)
+        await closures.remove_closure(current_identity(request), asset_id, closure_id)
         return _see(f"/our-assets/{asset_id}/edit?done=closure_removed#closures")
 
     @post("/{asset_id:int}/photo", name="our_assets_photo")
