@@ -15,9 +15,9 @@ readers decide from these rows in SQL.
 * `closure.materialised_until` — for a recurring closure, the instant up to which its
   occurrences are stored ('-infinity': none yet, 'infinity': all); one-off closures are stored
   by a trigger as they are inserted, by any writer.
-* `external_calendar` — at most one per asset: an uploaded file or a subscribed URL with its
-  ETag / Last-Modified, refresh schedule and lease, and the last error (a message id with its
-  parameters, translated when shown).
+* `external_calendar` — at most one per asset: an uploaded file or a subscribed URL with the
+  content last read, its ETag / Last-Modified, refresh schedule and lease, and the last error
+  (a message id with its parameters, translated when shown).
 
 Indexes: the GiST index on (asset as a singleton int8range, span) serves one asset's window —
 the same expressions as `booking_asset_span`, since the embedded server has no btree_gist —
@@ -43,6 +43,9 @@ CREATE TABLE external_calendar (
     asset_id bigint NOT NULL UNIQUE REFERENCES asset(id) ON DELETE CASCADE,
     source text NOT NULL CHECK (source IN ('file', 'url')),
     url text CHECK (char_length(url) <= 2000),
+    -- The last calendar read (an upload, or the URL's last answer), expanded again as the
+    -- horizon moves on and when the URL answers 304 Not Modified.
+    content bytea NOT NULL DEFAULT '' CHECK (octet_length(content) <= 2097152),
     etag text CHECK (char_length(etag) <= 500),
     last_modified text CHECK (char_length(last_modified) <= 200),
     busy_count integer NOT NULL DEFAULT 0 CHECK (busy_count >= 0),

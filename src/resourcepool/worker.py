@@ -18,6 +18,8 @@ from typing import Awaitable, Callable
 from resourcepool.accounts.sweeper import run_account_sweeper_forever
 from resourcepool.bookings.sweeper import run_booking_sweeper_forever
 from resourcepool.notifications.sender import run_sender_forever
+from resourcepool.availability.materialise import run_closure_materialiser_forever
+from resourcepool.calendar_feeds.external import run_calendar_refresh_forever
 
 log = logging.getLogger("resourcepool.worker")
 
@@ -25,6 +27,8 @@ LOOPS: list[Callable[[], Awaitable[None]]] = [
     run_sender_forever,
     run_booking_sweeper_forever,
     run_account_sweeper_forever,
+    run_closure_materialiser_forever,
+    run_calendar_refresh_forever,
 ]
 
 

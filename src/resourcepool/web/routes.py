@@ -6,6 +6,7 @@ from resourcepool.web.api.accounts import AuthApi
 from resourcepool.web.api.assets import AssetApi
 from resourcepool.web.api.bookings import BookingsApi
 from resourcepool.web.api.catalogue import CatalogueApi
+from resourcepool.web.api.external_calendar import ExternalCalendarApi
 from resourcepool.web.api.health import HealthApi
 from resourcepool.web.api.organisations import NetworksApi, OrganisationsApi
 from resourcepool.web.pages.accounts import AccountPages, InvitationPages, LoginPages, PasswordPages
@@ -15,6 +16,7 @@ from resourcepool.web.pages.bookings import BookingPages
 from resourcepool.web.pages.catalogue import CataloguePages
 from resourcepool.web.pages.home import HomePages
 from resourcepool.web.pages.our_assets import AssetPhotoPages, OurAssetsPages
+from resourcepool.web.pages.external_calendar import ExternalCalendarPages
 from resourcepool.web.pages.organisations import OrganisationPages
 
 # --- pages -----------------------------------------------------------------------------
@@ -28,6 +30,8 @@ PAGES: list[type] = [
     OurAssetsPages, AssetPhotoPages, CataloguePages,
     # bookings
     BookingPages,
+    # external calendars (busy times)
+    ExternalCalendarPages,
 ]
 
 # --- JSON API (/api/v1) ----------------------------------------------------------------
@@ -40,6 +44,8 @@ API: list[type] = [
     AssetApi, CatalogueApi,
     # bookings
     BookingsApi,
+    # external calendars (busy times)
+    ExternalCalendarApi,
 ]
 
 OTHER: list[type] = [HealthApi]
