@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from typing import Any, Sequence
 
 from resourcepool import clock
-from resourcepool.availability.rules import ClosureRule, Interval, closure_occurrences, closure_rule
+from resourcepool.availability.rules import ClosureRule, Interval, closure_occurrences, closure_rule, zone
 from resourcepool.db import sql
 from resourcepool.db.engine import DB
 from resourcepool.errors import DomainError
@@ -78,9 +78,7 @@ def expand(closure: dict[str, Any], tz: str, until: datetime, limit: int = MAX_O
 
 
 def _has_dates_after(c: ClosureRule, tz: str, until: datetime) -> bool:
-    from zoneinfo import ZoneInfo
-
-    z = ZoneInfo(tz)
+    z = zone(tz)
     wall = c.starts_at.astimezone(z).replace(tzinfo=None)
     rule = closure_rule(c.rrule or "", tz).dateutil(wall)
     after = until.astimezone(z).replace(tzinfo=None) - timedelta(days=1)
@@ -137,7 +135,8 @@ async def extend_closures(asset_id: int, until: datetime | None = None) -> int:
 async def ensure_covered(asset_id: int, end: datetime) -> bool:
     """Make the asset's stored closure occurrences reach `end` (as far as its target goes) when
     they do not yet: the repair a reader calls when its query says they fall short. Takes the
-    asset's row lock in its own transaction unless the caller's already holds it."""
+    asset's row lock in its own transaction, or in the caller's (the booking service holds the
+    lock already): then the rows stay only if that transaction commits."""
     async def extend() -> int:
         row = await sql.fetch_one(
             "SELECT horizon_days FROM asset WHERE id = $1 FOR NO KEY UPDATE", asset_id)

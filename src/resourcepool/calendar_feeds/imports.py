@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any, Iterator
 from zoneinfo import ZoneInfo
 
@@ -122,9 +122,13 @@ def _check_zones(event: Any) -> None:
 
 
 def _instant(value: date | datetime, zone: ZoneInfo) -> datetime:
+    """As an instant in UTC: two aware times of one zone compare by their wall clock, so an
+    event ending 03:00 after a start of 02:55 in the March gap would look 5 minutes long."""
     if isinstance(value, datetime):
-        return value if value.tzinfo is not None else value.replace(tzinfo=zone)  # floating
-    return datetime.combine(value, time(), zone)  # a whole day from local midnight
+        local = value if value.tzinfo is not None else value.replace(tzinfo=zone)  # floating
+    else:
+        local = datetime.combine(value, time(), zone)  # a whole day from local midnight
+    return local.astimezone(timezone.utc)
 
 
 def _is_busy(component: Any) -> bool:
@@ -157,6 +161,7 @@ def read_calendar(data: bytes, tz: str, start: datetime, end: datetime) -> Impor
     budget = [0]
     selection = ComponentsWithName("VEVENT", series=_bounded_series(zone, budget))
     window_start, window_end = start.astimezone(zone), end.astimezone(zone)
+    start, end = start.astimezone(timezone.utc), end.astimezone(timezone.utc)
     pieces: list[Interval] = []
     try:
         query = recurring_ical_events.of(calendar, components=[selection])

@@ -42,6 +42,16 @@ def test_a_weekly_event__is_busy_at_18_00_local_across_the_march_and_october_swi
     assert offsets == {timedelta(hours=1), timedelta(hours=2)}
 
 
+def test_an_event_in_the_march_gap__takes_no_time_and_one_across_october_its_real_length():
+    # 02:55–03:00 does not exist on 28 March 2027 (02:55 is read as 03:55, after its end).
+    data = calendar(event("20270326T025500", "20270326T030000", rrule="FREQ=DAILY;COUNT=4"),
+                    event("20271031T013000", "20271031T033000", uid="oct"))
+    found = read_calendar(data, "Europe/Berlin", START, END).busy
+    assert all(b.end > b.start for b in found)
+    assert [b.start.astimezone(BERLIN).day for b in found if b.end - b.start == timedelta(minutes=5)] == [26, 27, 29]
+    assert [b.end - b.start for b in found if b.start.month == 10] == [timedelta(hours=3)]
+
+
 def test_exdates_changed_occurrences_cancelled_and_free_events__are_honoured():
     data = calendar(
         event("20270105T180000", "20270105T200000", rrule="FREQ=WEEKLY;COUNT=4",
