@@ -35,7 +35,7 @@ async def test_upload__imports_the_file_and_the_page_tells_what_was_read(world, 
     assert "The external calendar has been imported." in html
     assert "Uploaded file" in html and "61 busy times in the booking horizon" in html
     assert "1 event in the calendar" in html
-    assert re.search(r"Last read</dt>\s*<dd>1 Jan 2027, 09:0\d", html)
+    assert re.search(r"Last read</dt>\s*<dd>01/01/2027, 09:0\d</dd>", html)
 
 
 async def test_upload__a_broken_file_shows_the_reason_next_to_the_field_in_german(world, sign_in):

@@ -112,7 +112,8 @@ async def test_refresh__sends_the_etag_keeps_an_unchanged_calendar_and_replaces_
     assert state["state"] == "ok" and state["refreshed_at"].startswith("2027-01-01T11:0")
 
 
-async def test_refresh__a_failing_server_keeps_the_busy_times_and_shows_the_error(world, served, allow_local_fetch):
+async def test_refresh__a_failing_server_keeps_the_busy_times_and_shows_the_error(world, served, allow_local_fetch,
+                                                                                 sign_in):
     served.serve("/pfarrei.ics", TUESDAYS)
     await subscribe(world, served.url("/pfarrei.ics"))
     served.serve("/pfarrei.ics", b"down", status=503)
@@ -124,6 +125,9 @@ async def test_refresh__a_failing_server_keeps_the_busy_times_and_shows_the_erro
     assert state["error"] == "The calendar's server answered with status 503."
     assert state["refreshed_at"].startswith("2027-01-01T09:0") and state["attempted_at"].startswith("2027-01-01T10:0")
     assert state["next_refresh_at"].startswith("2027-01-01T10:1")  # tried again in 15 minutes
+    page = (await (await sign_in(world["manager"])).get(f"/our-assets/{world['room'].id}/edit")).text
+    assert ("The last refresh failed (01/01/2027, 10:0" in page
+            and "The calendar&#39;s server answered with status 503. The busy times of the last good read" in page)
 
 
 async def test_refresh__two_workers_at_once_read_each_calendar_once(world, served, allow_local_fetch,
