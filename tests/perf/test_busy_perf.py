@@ -45,6 +45,7 @@ from resourcepool.bookings.service import request_booking
 from resourcepool.db import sql
 from resourcepool.errors import DomainError
 from tests.perf.test_booking_perf import _percentile, _start_server
+from tests.perf.test_catalogue_perf import _load
 
 pytestmark = pytest.mark.perf
 
@@ -54,10 +55,6 @@ RUNS = int(os.environ.get("PERF_RUNS", "20"))
 RESULTS = Path(os.environ.get("PERF_RESULTS", Path(__file__).parent / "results" / "busy.txt"))
 BERLIN = ZoneInfo("Europe/Berlin")
 DAILY_8_22 = [(d, "08:00", "22:00") for d in range(7)]
-
-
-def _load() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 async def _timed(work, runs: int) -> tuple[float, float]:
