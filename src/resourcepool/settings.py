@@ -31,6 +31,20 @@ def _int(name: str, default: int) -> int:
         raise SystemExit(f"{name} must be a whole number, not {raw!r}") from exc
 
 
+def _networks(name: str) -> tuple[str, ...]:
+    """Comma-separated IP networks ("10.0.0.0/8, 127.0.0.1")."""
+    import ipaddress
+
+    out = []
+    for part in (os.environ.get(name) or "").split(","):
+        if part.strip():
+            try:
+                out.append(str(ipaddress.ip_network(part.strip(), strict=False)))
+            except ValueError as exc:
+                raise SystemExit(f"{name}: {part.strip()!r} is not an IP network") from exc
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str | None
@@ -52,6 +66,8 @@ class Settings:
     default_timezone: str
     debug: bool
     pool_size: int
+    # Networks (CIDR) a subscribed calendar may be fetched from besides the public internet.
+    calendar_fetch_allow: tuple[str, ...] = ()
 
     @property
     def mail_dir(self) -> Path:
@@ -92,6 +108,7 @@ def load_settings() -> Settings:
         default_timezone=os.environ.get("RESOURCEPOOL_TIMEZONE", "Europe/Berlin"),
         debug=_bool("RESOURCEPOOL_DEBUG", False),
         pool_size=_int("RESOURCEPOOL_POOL_SIZE", 10),
+        calendar_fetch_allow=_networks("RESOURCEPOOL_CALENDAR_FETCH_ALLOW"),
     )
 
 

@@ -19,6 +19,8 @@ from resourcepool.accounts.sweeper import run_account_sweeper_forever
 from resourcepool.bookings.sweeper import run_booking_sweeper_forever
 from resourcepool.notifications.sender import run_sender_forever
 from resourcepool.bookings.reminders import run_reminders_forever
+from resourcepool.availability.materialise import run_closure_materialiser_forever
+from resourcepool.calendar_feeds.external import run_calendar_refresh_forever
 
 log = logging.getLogger("resourcepool.worker")
 
@@ -27,6 +29,8 @@ LOOPS: list[Callable[[], Awaitable[None]]] = [
     run_booking_sweeper_forever,
     run_account_sweeper_forever,
     run_reminders_forever,
+    run_closure_materialiser_forever,
+    run_calendar_refresh_forever,
 ]
 
 

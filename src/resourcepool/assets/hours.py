@@ -1,14 +1,14 @@
-"""Use cases of editing when an asset is open: weekly opening hours and closures.
+"""Use cases of editing when an asset is open: weekly opening hours; reading local times.
 
 Computing free intervals from these is `availability/rules.py`'s job; here they are only
-validated and stored. Closures are entered as local date-times in the asset's timezone and
-stored as timestamptz; a recurring closure stores its first occurrence plus the RRULE, read
-in the asset's timezone (wall-clock times kept across daylight-saving changes).
+validated and stored. Closures (entered as local date-times in the asset's timezone, read with
+`to_instant`/`parse_local` below) are added and removed by `availability/closures.py`, which
+also stores their occurrences.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,7 +19,7 @@ from resourcepool.assets import queries, rules
 from resourcepool.assets.service import _database_error, _managed, write_opening_hours
 from resourcepool.db import sql
 from resourcepool.db.engine import DB
-from resourcepool.errors import N_, NotFound, ValidationFailed
+from resourcepool.errors import N_, ValidationFailed
 from resourcepool.textrules import check_year
 
 
@@ -64,53 +64,3 @@ def parse_local(text: Any, *, field: str) -> datetime:
         raise ValidationFailed(N_("Enter a date and time, e.g. 2026-12-24T14:00."), field=field) from None
     check_year(value, field)
     return value
-
-
-async def add_closure(identity: Identity | None, asset_id: int, start: Any, end: Any,
-                      rrule: str | None = None, reason: str | None = "") -> dict[str, Any]:
-    """Close the asset for [start, end), once or repeating by an RRULE; return the closure."""
-    start_value = parse_local(start, field="start")
-    end_value = parse_local(end, field="end")
-    reason_text = rules.check_reason(reason)
-    try:
-        return await _insert_closure(identity, asset_id, start_value, end_value, rrule, reason_text)
-    except asyncpg.PostgresError as exc:
-        # The checks above should leave nothing for the database to refuse; if it still does,
-        # that is a 4xx with a message, not a 500.
-        raise _database_error(exc) from exc
-
-
-async def _insert_closure(identity: Identity | None, asset_id: int, start_value: datetime,
-                          end_value: datetime, rrule: str | None, reason_text: str) -> dict[str, Any]:
-    async with DB.transaction():
-        asset = await _managed(identity, asset_id)
-        zone = ZoneInfo(asset["timezone"])
-        starts_at = to_instant(start_value, zone, field="start")
-        ends_at = to_instant(end_value, zone, field="end")
-        rules.check_closure_span(starts_at, ends_at)
-        rule_text = None
-        if rrule not in (None, ""):
-            local_start = starts_at.astimezone(zone).replace(tzinfo=None)
-            duration = ends_at.astimezone(zone).replace(tzinfo=None) - local_start
-            rule_text, rule = rules.parse_rrule(rrule, local_start)
-            # Store the first real occurrence: the rule may not include the start itself.
-            first = rules.first_rrule_date(rule, local_start)
-            starts_at = to_instant(first, zone, field="start")
-            ends_at = to_instant(first + duration, zone, field="end")
-            if duration > timedelta(days=31):
-                raise ValidationFailed(N_("A repeating closure lasts at most a month each time."),
-                                       field="end")
-        row = await sql.fetch_one(
-            """INSERT INTO closure (asset_id, starts_at, ends_at, rrule, reason)
-               VALUES ($1, $2, $3, $4, $5) RETURNING id, starts_at, ends_at, rrule, reason""",
-            asset_id, starts_at, ends_at, rule_text, reason_text)
-    return row  # type: ignore[return-value]
-
-
-async def remove_closure(identity: Identity | None, asset_id: int, closure_id: int) -> None:
-    async with DB.transaction():
-        await _managed(identity, asset_id)
-        deleted = await sql.fetch_value(
-            "DELETE FROM closure WHERE id = $1 AND asset_id = $2 RETURNING id", closure_id, asset_id)
-        if deleted is None:
-            raise NotFound(N_("There is no such closure."))

@@ -1,4 +1,4 @@
-"""Pure rules for assets: allowed values, kind defaults, field validation, opening hours, RRULEs.
+"""Pure rules for assets: allowed values, kind defaults, field validation, opening hours, closures.
 
 No database and no I/O. Every function raises `errors.ValidationFailed(field=…)` with an
 N_-marked message, so the API and the forms show the same text next to the same field.
@@ -10,11 +10,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any, Iterable
 
-from dateutil.rrule import rrule as RRule
-from dateutil.rrule import rrulestr
-
 from resourcepool.errors import N_, ValidationFailed
-from resourcepool.rrules import rrule_dates
 from resourcepool.textrules import clean_text, has_control_characters
 
 KINDS = ("room", "vehicle", "device", "expertise")
@@ -290,12 +286,6 @@ def clean_opening_hours(rows: Iterable[tuple[Any, Any, Any]]) -> list[tuple[int,
 
 # --- closures ---------------------------------------------------------------------------
 
-RRULE_MAX_LENGTH = 500
-RRULE_MAX_COUNT = 1000
-RRULE_MAX_YEARS = 10
-_ALLOWED_FREQ = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
-
-
 def check_closure_span(start: datetime, end: datetime) -> None:
     if end <= start:
         raise ValidationFailed(N_("The end must be after the start."), field="end")
@@ -306,52 +296,3 @@ def check_closure_span(start: datetime, end: datetime) -> None:
 def check_reason(reason: Any) -> str:
     """A closure's reason: one line of at most 500 characters, no control characters."""
     return clean_text(reason, "reason", max_length=500)
-
-
-def parse_rrule(text: Any, local_start: datetime) -> tuple[str, RRule]:
-    """Validate an RRULE for a closure starting at the naive local `local_start`.
-
-    Returns the normalised rule text (without 'RRULE:') and the parsed rule. Refused: longer
-    than 500 characters, several lines, sub-daily frequencies, no UNTIL or COUNT, more than
-    1000 occurrences or an end more than ten years away, or no occurrence at all.
-    """
-    if not isinstance(text, str) or not text.strip():
-        raise ValidationFailed(N_("Enter a repetition rule."), field="rrule")
-    rule_text = text.strip()
-    if rule_text.upper().startswith("RRULE:"):
-        rule_text = rule_text[6:]
-    if len(rule_text) > RRULE_MAX_LENGTH:
-        raise ValidationFailed(N_("The repetition rule is too long (at most 500 characters)."),
-                               field="rrule")
-    if has_control_characters(rule_text) or "DTSTART" in rule_text.upper():
-        raise ValidationFailed(N_("Enter a single RRULE line, e.g. FREQ=WEEKLY;BYDAY=SU;UNTIL=20271231."),
-                               field="rrule")
-    parts = dict(p.split("=", 1) for p in rule_text.upper().split(";") if "=" in p)
-    if parts.get("FREQ") not in _ALLOWED_FREQ:
-        raise ValidationFailed(N_("Repeat daily, weekly, monthly or yearly."), field="rrule")
-    if "UNTIL" not in parts and "COUNT" not in parts:
-        raise ValidationFailed(N_("The repetition needs an end: add UNTIL or COUNT."), field="rrule")
-    try:
-        rule = rrulestr(rule_text, dtstart=local_start, ignoretz=True)
-    except (ValueError, TypeError, OverflowError, KeyError, IndexError):
-        raise ValidationFailed(N_("This repetition rule is not valid."), field="rrule") from None
-    if not isinstance(rule, RRule):
-        raise ValidationFailed(N_("This repetition rule is not valid."), field="rrule")
-    count = getattr(rule, "_count", None)
-    until = getattr(rule, "_until", None)
-    if count is not None and count > RRULE_MAX_COUNT:
-        raise ValidationFailed(N_("At most %(count)s repetitions."), field="rrule", count=RRULE_MAX_COUNT)
-    if until is not None and until.replace(tzinfo=None) > local_start + timedelta(days=366 * RRULE_MAX_YEARS):
-        raise ValidationFailed(N_("The repetition may run for at most ten years."), field="rrule")
-    first_rrule_date(rule, local_start)  # refuses a rule without a date within ten years
-    return rule_text, rule
-
-
-def first_rrule_date(rule: RRule, local_start: datetime) -> datetime:
-    """The first date of a rule accepted by parse_rrule (it has one within ten years)."""
-    horizon = local_start + timedelta(days=366 * RRULE_MAX_YEARS)
-    first = next(rrule_dates(rule, local_start, horizon), None)
-    if first is None:
-        raise ValidationFailed(N_("This repetition rule has no dates within the next ten years."),
-                               field="rrule")
-    return first

@@ -40,16 +40,12 @@ from functools import lru_cache
 from typing import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import rrule as RRule
-from dateutil.rrule import rrulestr
-
-from resourcepool.rrules import rrule_dates
+from resourcepool.rrules import CLOSURES, Rule, parse_rrule, rrule_dates
 
 UTC = timezone.utc
 ZERO = timedelta(0)
 MINUTES_PER_DAY = 1440
-# Expanding a recurring closure stops after this many occurrences in one window (a
-# FREQ=MINUTELY rule must not stall a request).
+# closed_intervals stops expanding a recurring closure after this many occurrences.
 MAX_OCCURRENCES = 5000
 
 
@@ -252,65 +248,75 @@ def open_intervals(
 
 
 @lru_cache(maxsize=4096)
-def parse_rrule(text: str, dtstart: datetime) -> RRule:
-    """An RRULE ("FREQ=…" or "RRULE:FREQ=…") anchored at an aware local `dtstart`.
+def closure_rule(text: str, tz: str) -> Rule:
+    """A stored closure RRULE read with the one parser (cached: the materialiser reads the
+    same rules again as time passes). Raises ValidationFailed for a rule it cannot read."""
+    return parse_rrule(text, zone(tz), CLOSURES)
 
-    Raises ValueError for anything dateutil cannot read. UNTIL may be UTC (…Z, as RFC 5545
-    asks when DTSTART has a zone) or a floating local time. Cached: the same closures are read
-    again for every search and week (callers only iterate the rule, never change it).
+
+@dataclass(frozen=True)
+class Occurrences:
+    """Occurrences of a recurring closure whose starts lie in [after, resume or before)."""
+
+    pieces: list[Interval]  # as instants; an occurrence over a clock change may be two pieces
+    count: int  # occurrences (not pieces)
+    resume: datetime | None  # set when `limit` stopped the expansion: where to go on
+
+
+def closure_occurrences(c: ClosureRule, tz: str, after: datetime, before: datetime,
+                        limit: int) -> Occurrences:
+    """The occurrences of the recurring closure `c` that start in [after, before), at most `limit`.
+
+    Each starts at the first occurrence's local wall-clock time and lasts its wall-clock
+    length (see the module docstring). An occurrence belongs to the range by the instant its
+    wall-clock start denotes (the earlier one in the October repeat, the one after the gap in
+    March), so consecutive ranges never store one twice.
     """
-    body = text.strip()
-    if body.upper().startswith("RRULE:"):
-        body = body[6:]
-    if not body or "\n" in body or "DTSTART" in body.upper():
-        raise ValueError("not a single RRULE")
-    try:
-        rule = rrulestr(body, dtstart=dtstart)
-    except ValueError:
-        # A floating UNTIL with an aware DTSTART: expand on naive wall-clock times instead.
-        rule = rrulestr(body, dtstart=dtstart.replace(tzinfo=None))
-    if not isinstance(rule, RRule):
-        raise ValueError("not a single RRULE")
-    return rule
-
-
-def _occurrences(c: ClosureRule, tz: str, start: datetime, end: datetime) -> list[Interval]:
+    after, before = _aware(after, "after"), _aware(before, "before")
     z = zone(tz)
     first_local = c.starts_at.astimezone(z)
     wall_start = first_local.replace(tzinfo=None)
     wall_length = c.ends_at.astimezone(z).replace(tzinfo=None) - wall_start
-    if wall_length <= timedelta(0):
-        return []
-    rule = parse_rrule(c.rrule or "", first_local)
-    # Local wall-clock bounds of the window, widened by the occurrence length and a day for
-    # offsets; the exact cut happens when the occurrences are clipped.
+    if wall_length <= ZERO or before <= after:
+        return Occurrences([], 0, None)
+    rule = closure_rule(c.rrule or "", tz).dateutil(wall_start)
+    # Wall-clock bounds of the range, a day wider for the offsets; exact below by instant.
     margin = timedelta(days=1)
-    lo_wall = start.astimezone(z).replace(tzinfo=None) - wall_length - margin
-    hi_wall = end.astimezone(z).replace(tzinfo=None) + margin
-    naive = rule._dtstart.tzinfo is None  # type: ignore[attr-defined]
-    lo = lo_wall if naive else lo_wall.replace(tzinfo=z)
-    hi = hi_wall if naive else hi_wall.replace(tzinfo=z)
-    out: list[Interval] = []
+    lo = max(wall_start, after.astimezone(z).replace(tzinfo=None) - margin)
+    hi = before.astimezone(z).replace(tzinfo=None) + margin
+    pieces: list[Interval] = []
+    count = 0
     # rrule_dates: a rule with no more dates must not send dateutil looking until 9999.
-    for n, occ in enumerate(rrule_dates(rule, lo, hi)):
-        if n >= MAX_OCCURRENCES:
+    for occ in rrule_dates(rule, lo, hi):
+        instant = occ.replace(tzinfo=z, fold=0).astimezone(UTC)
+        if instant < after:
+            continue
+        if instant >= before:
             break
-        occ_wall = occ.replace(tzinfo=None)
-        out.extend(wall_to_instants(tz, occ_wall, occ_wall + wall_length))
-    return out
+        if count == limit:
+            return Occurrences(pieces, count, instant)
+        count += 1
+        pieces.extend(wall_to_instants(tz, occ, occ + wall_length))
+    return Occurrences(pieces, count, None)
 
 
 def closed_intervals(
     closures: Sequence[ClosureRule], tz: str, start: datetime, end: datetime
 ) -> list[Interval]:
-    """When closures (one-off or recurring) close the asset within [start, end)."""
+    """When closures (one-off or recurring) close the asset within [start, end).
+
+    The reference the stored occurrences are made from (availability/materialise.py); the
+    requests themselves read those rows, never this."""
     start, end = _aware(start, "start"), _aware(end, "end")
     if end <= start:
         return []
     pieces: list[Interval] = []
     for c in closures:
         if c.rrule:
-            pieces.extend(_occurrences(c, tz, start, end))
+            # Occurrences starting up to a wall-clock length (plus a day for offsets) before
+            # the window can still reach into it.
+            length = c.ends_at - c.starts_at + timedelta(days=2)
+            pieces.extend(closure_occurrences(c, tz, start - length, end, MAX_OCCURRENCES).pieces)
         else:
             pieces.append(Interval(_aware(c.starts_at, "starts_at"), _aware(c.ends_at, "ends_at")))
     return clip(merge(pieces), start, end)
@@ -318,13 +324,13 @@ def closed_intervals(
 
 def available_intervals(
     hours: Sequence[WeeklyHours],
-    closures: Sequence[ClosureRule],
+    busy: Sequence[Interval],
     tz: str,
     start: datetime,
     end: datetime,
 ) -> list[Interval]:
-    """Open and not closed (bookings not considered) — the base of "available hours"."""
-    return subtract(open_intervals(hours, tz, start, end), closed_intervals(closures, tz, start, end))
+    """Open and not busy (closures, external calendars; bookings not considered)."""
+    return subtract(open_intervals(hours, tz, start, end), clip(merge(busy), start, end))
 
 
 def _held_pieces(holds: Sequence[Hold]) -> list[tuple[datetime, datetime, int]]:
@@ -381,7 +387,7 @@ def guarded_holds(holds: Sequence[Hold], buffer_before: timedelta = ZERO,
 
 def free_intervals(
     hours: Sequence[WeeklyHours],
-    closures: Sequence[ClosureRule],
+    busy: Sequence[Interval],
     holds: Sequence[Hold],
     quantity: int,
     tz: str,
@@ -390,7 +396,9 @@ def free_intervals(
     buffer_before: timedelta = ZERO,
     buffer_after: timedelta = ZERO,
 ) -> list[FreeInterval]:
-    """Pieces of [start, end) that are open, not closed, with the number of free units (> 0).
+    """Pieces of [start, end) that are open, not busy, with the number of free units (> 0).
+
+    `busy` are the closure occurrences and external busy times (any order, may overlap).
 
     "Free" means bookable as far as holds go: a booking of up to that many units anywhere
     inside a piece, with the asset's buffers, does not meet too many held units (see
@@ -400,7 +408,7 @@ def free_intervals(
     """
     start, end = _aware(start, "start"), _aware(end, "end")
     holds = guarded_holds(holds, buffer_before, buffer_after)
-    base = available_intervals(hours, closures, tz, start, end)
+    base = available_intervals(hours, busy, tz, start, end)
     # Sweep line over the holds: +q at their start, −q at their end.
     changes: dict[datetime, int] = {}
     for h in holds:
@@ -437,19 +445,19 @@ def free_intervals(
 
 def is_bookable_span(
     hours: Sequence[WeeklyHours],
-    closures: Sequence[ClosureRule],
+    busy: Sequence[Interval],
     tz: str,
     start: datetime,
     end: datetime,
 ) -> bool:
-    """Whether the whole [start, end) lies inside opening hours and outside every closure."""
+    """Whether the whole [start, end) lies inside opening hours and outside every busy time."""
     start, end = _aware(start, "start"), _aware(end, "end")
     if end <= start:
         return False
     open_ = open_intervals(hours, tz, start, end)
     if len(open_) != 1 or open_[0] != Interval(start, end):
         return False
-    return not closed_intervals(closures, tz, start, end)
+    return not clip(busy, start, end)
 
 
 MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY

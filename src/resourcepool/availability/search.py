@@ -7,11 +7,13 @@ booking service as far as holds go — the units held anywhere in
 
 How it stays exact *and* fast — two steps:
 1. One SQL statement (availability/search_query.py) applies every filter and decides the free test
-   exactly for nearly every asset; those it cannot decide — recurring closures, a window with a
-   clock change inside (for assets with hours), pools with enough held units to matter — come
-   back flagged (never dropped: every SQL condition is a necessary one).
+   exactly for nearly every asset; those it cannot decide — a window with a clock change inside
+   (for assets with hours), pools with enough held units to matter, recurring closures not yet
+   stored that far ahead — come back flagged (never dropped: every SQL condition is a
+   necessary one).
 2. The flagged assets are decided with `availability.rules` (two more statements for all of
-   them). Only then is the list cut into the requested page, so `total` is exact.
+   them, after storing the closures that were short). Only then is the list cut into the
+   requested page, so `total` is exact.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from resourcepool.accounts.identity import Identity
 from resourcepool.assets.queries import visibility_params, visible_sql
 from resourcepool.assets.rules import ACCESSIBILITY_FEATURES, KINDS, SECTORS
 from resourcepool.availability import rules
+from resourcepool.availability.materialise import ensure_covered
 from resourcepool.availability.queries import holds_for_assets, rules_for_assets
 from resourcepool.availability.search_query import SUMMARY_COLUMNS, build_search
 from resourcepool.db import sql
@@ -139,13 +142,18 @@ async def _free_among(flagged: list[int], p: SearchParams) -> set[int]:
     assert p.free_from is not None and p.free_to is not None
     start, end = p.free_from, p.free_to
     assets = await rules_for_assets(flagged, start, end)
+    short = [a.id for a in assets.values() if a.needs_repair]
+    for asset_id in short:
+        await ensure_covered(asset_id, end)
+    if short:
+        assets.update(await rules_for_assets(short, start, end))
     holds: dict[int, list[rules.Hold]] = {}
     for h in await holds_for_assets(flagged, start, end):
         holds.setdefault(h.asset_id, []).append(h.hold)
     need = max(1, p.min_quantity or 1)
     free = set()
     for asset_id, a in assets.items():
-        if not rules.is_bookable_span(a.hours, a.closures, a.timezone, start, end):
+        if not rules.is_bookable_span(a.hours, a.busy, a.timezone, start, end):
             continue
         # The booking service weighs held units over the request widened by the buffers.
         held = rules.max_units_held(holds.get(asset_id, []), start - a.buffer_before, end + a.buffer_after)

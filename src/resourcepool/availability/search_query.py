@@ -17,7 +17,9 @@ asset to plain expressions — no correlated sub-query per row:
 * holds: one scan of the `booking_held_span` index, bounded by the longest buffers of any
   asset, then each asset's own buffers, grouped per asset and hash-joined. The largest single
   hold must fit; the sum of them is enough (pools between the two are flagged);
-* one-off closures by a hashed anti-join; assets with recurring closures are flagged;
+* busy times (closure occurrences and external calendars, rows of `asset_busy`) by a hashed
+  anti-join over one index scan of the window; assets whose recurring closures are not yet
+  stored that far (materialise.py) are flagged;
 * text search on `asset.search_document` (GIN), joined only when `q` is given.
 """
 
@@ -27,6 +29,8 @@ import json
 import re
 from typing import Any
 
+from resourcepool import clock
+from resourcepool.availability.materialise import MARGIN_DAYS
 from resourcepool.availability.rules import WallWindow
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -110,13 +114,18 @@ def _window_parts(p: Any, arg: _Args, windows: dict[str, WallWindow]) -> tuple[s
         "s.status = 'active'",
         f"s.quantity >= {need}",
         f"coalesce(h.largest, 0) <= s.quantity - {need}",
-        f"""s.asset_id NOT IN (SELECT c.asset_id FROM closure c WHERE c.rrule IS NULL
-                               AND c.starts_at < {t} AND c.ends_at > {f})""",
+        # Busy times (closure occurrences, external calendars): one scan of the window in the
+        # `asset_busy_span` index, hashed.
+        f"""s.asset_id NOT IN (SELECT ab.asset_id FROM asset_busy ab
+                               WHERE tstzrange(ab.starts_at, ab.ends_at, '[)') && tstzrange({f}, {t}, '[)'))""",
         hours,
     ]
     flag = f"""(
         {hours_flag}
-        OR s.asset_id IN (SELECT c.asset_id FROM closure c WHERE c.rrule IS NOT NULL AND c.starts_at < {t})
+        OR s.asset_id IN (SELECT c.asset_id FROM closure c JOIN asset ca ON ca.id = c.asset_id
+                          WHERE c.rrule IS NOT NULL AND c.materialised_until < {t}
+                            AND c.materialised_until < {arg(clock.now())}::timestamptz
+                                + (ca.horizon_days + {MARGIN_DAYS}) * interval '1 day')
         OR coalesce(h.units, 0) > s.quantity - {need})"""
     return with_, join, conditions, flag
 

@@ -1,7 +1,9 @@
 """Availability of one asset over a window: free pieces with their units, and busy blocks.
 
-Busy blocks say only *when* and *why* (`closed` outside opening hours, `closure`, `booking`);
-never whose booking it is, so other organisations' plans stay private.
+Busy blocks say only *when* and *why* (`closed` outside opening hours, `closure`, `external`
+— a busy time of the owner's external calendar —, `booking`); never whose booking or event it
+is, so other organisations' plans stay private. Closures and external busy times are read as
+stored rows (`asset_busy`), never expanded here.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from zoneinfo import ZoneInfo
 from resourcepool import clock
 from resourcepool.accounts.identity import Identity
 from resourcepool.availability import rules
+from resourcepool.availability.materialise import ensure_covered
 from resourcepool.availability.queries import AssetRules, holds_for_assets, visible_asset_rules
 from resourcepool.availability.rules import FreeInterval, Interval
 from resourcepool.errors import N_, NotFound, ValidationFailed
@@ -26,7 +29,7 @@ MAX_WINDOW_DAYS = 62
 class BusyBlock:
     start: datetime
     end: datetime
-    source: str  # "booking" | "closure" | "closed"
+    source: str  # "booking" | "closure" | "external" | "closed"
 
 
 @dataclass(frozen=True)
@@ -62,26 +65,30 @@ def busy_blocks(asset: AssetRules, free: Sequence[FreeInterval], start: datetime
     """Everything in [start, end) that is not free, labelled with the reason."""
     opened = rules.open_intervals(asset.hours, asset.timezone, start, end)
     closed = rules.complement(opened, start, end)
-    closure = rules.subtract(
-        opened, rules.subtract(opened, rules.closed_intervals(asset.closures, asset.timezone, start, end))
-    )
+    closure = rules.subtract(opened, rules.subtract(opened, rules.clip(asset.closed, start, end)))
     available = rules.subtract(opened, closure)
+    external = rules.subtract(available, rules.subtract(available, rules.clip(asset.external, start, end)))
+    available = rules.subtract(available, external)
     booked = rules.subtract(available, [Interval(f.start, f.end) for f in free])
     blocks = [BusyBlock(i.start, i.end, "closed") for i in closed]
     blocks += [BusyBlock(i.start, i.end, "closure") for i in closure]
+    blocks += [BusyBlock(i.start, i.end, "external") for i in external]
     blocks += [BusyBlock(i.start, i.end, "booking") for i in booked]
     return sorted(blocks, key=lambda b: b.start)
 
 
 async def get_availability(identity: Identity | None, asset_id: int, start: datetime,
                            end: datetime) -> Availability:
-    """Free and busy time of a visible asset over [start, end) (at most 62 days). Two queries."""
+    """Free and busy time of a visible asset over [start, end) (at most 62 days). Two queries
+    (more only when its closures must first be stored further ahead)."""
     check_window(start, end, MAX_WINDOW_DAYS)
     asset = await visible_asset_rules(identity, asset_id, start, end)
     if asset is None:
         raise NotFound(N_("This asset does not exist or is not visible to you."))
+    if asset.needs_repair and await ensure_covered(asset.id, end):
+        asset = await visible_asset_rules(identity, asset_id, start, end) or asset
     holds = [h.hold for h in await holds_for_assets([asset.id], start, end)]
-    free = rules.free_intervals(asset.hours, asset.closures, holds, asset.quantity, asset.timezone,
+    free = rules.free_intervals(asset.hours, asset.busy, holds, asset.quantity, asset.timezone,
                                 start, end, asset.buffer_before, asset.buffer_after)
     start_utc, end_utc = start.astimezone(rules.UTC), end.astimezone(rules.UTC)
     return Availability(asset, start_utc, end_utc, free, busy_blocks(asset, free, start_utc, end_utc))
@@ -92,7 +99,7 @@ async def get_availability(identity: Identity | None, asset_id: int, start: date
 
 @dataclass(frozen=True)
 class Cell:
-    state: str  # "free" | "booking" | "closure" | "closed" | "past" | "none"
+    state: str  # "free" | "booking" | "closure" | "external" | "closed" | "past" | "none"
     start: datetime | None = None
     end: datetime | None = None
     quantity: int = 0
@@ -159,7 +166,7 @@ def _cell(availability: Availability, busy: Sequence[BusyBlock], wall_start: dat
         return Cell("free", first.start, first.end, quantity, first.start, book_end)
     start, end = instants[0].start, instants[-1].end
     reasons = {b.source for b in busy if b.start < end and start < b.end}
-    for reason in ("booking", "closure", "closed"):
+    for reason in ("booking", "closure", "external", "closed"):
         if reason in reasons:
             return Cell(reason, start, end)
     # Partly free (a free piece starts or ends inside the cell): not bookable as a whole.

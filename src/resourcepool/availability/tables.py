@@ -1,4 +1,8 @@
-"""Piccolo tables of opening hours and closures. The schema itself is in migrations/."""
+"""Piccolo tables of opening hours and closures. The schema itself is in migrations/.
+
+Busy times (`asset_busy`) and external calendars have no Table class: they are read and
+written with raw SQL (availability/queries.py, availability/materialise.py, calendar_feeds/).
+"""
 
 from piccolo.columns import BigSerial, ForeignKey, Integer, SmallInt, Text, Timestamptz
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
@@ -24,3 +28,5 @@ class Closure(Table, tablename="closure", db=DB):
     rrule = Text(null=True, default=None)
     reason = Text(default="")
     created_at = Timestamptz(default=TimestamptzNow())
+    # Recurring: occurrences are in asset_busy up to here (migration m0040).
+    materialised_until = Timestamptz(null=False)

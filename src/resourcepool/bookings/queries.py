@@ -11,13 +11,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, AsyncIterator
 
+from resourcepool import clock
 from resourcepool.accounts.identity import Identity
 from resourcepool.assets.queries import visibility_params, visible_sql
+from resourcepool.availability.materialise import MARGIN_DAYS
+from resourcepool.availability.queries import NEEDS_REPAIR_SQL, busy_overlapping_sql
 from resourcepool.bookings.policies import AssetPolicy, Booker
 from resourcepool.db import sql
 from resourcepool.db.engine import DB
 
 HOLDING_SQL = "status IN ('requested', 'confirmed')"
+# Busy times read per requested span: enough to name the clash, bounded whatever is stored.
+MAX_BUSY_SHOWN = 5
 
 # Notification settings (notifications/preferences.py): no row means the defaults (all on).
 WANTS_OWNER_EMAILS = """coalesce((SELECT ns.owner_emails FROM notification_settings ns
@@ -76,22 +81,25 @@ def _policy(row: dict[str, Any]) -> AssetPolicy:
 @dataclass(frozen=True)
 class BookingContext:
     """Everything one booking request needs to know, read in one round trip (see
-    `booking_context`): the policy, the booker, opening hours and closures, what the answer
-    shows about the asset and both organisations, and who to tell."""
+    `booking_context`): the policy, the booker, opening hours, the busy times (closure
+    occurrences, external calendars) meeting the requested span, what the answer shows about
+    the asset and both organisations, and who to tell."""
 
     asset: AssetPolicy
     booker: Booker | None  # None: no such organisation
     hours: list[dict[str, Any]]
-    closures: list[dict[str, Any]]
+    busy: list[dict[str, Any]]  # busy times (source, starts_at, ends_at) meeting the span asked for
+    needs_repair: bool  # closure occurrences not yet stored over the span (materialise.py)
     shown: dict[str, Any]
     managers: list[dict[str, Any]]  # who wants emails about the asset's bookings
     booker_wants_emails: bool = True  # the person booking (user_id given) wants emails
 
 
-async def booking_context(asset_id: int, organisation_id: int,
+async def booking_context(asset_id: int, organisation_id: int, start: datetime, end: datetime,
                           user_id: int | None = None) -> BookingContext | None:
-    """The asset (locked) with its policy, hours, closures and managers, and the booking
-    organisation; None when the asset does not exist.
+    """The asset (locked) with its policy, hours, the busy times meeting [start, end) and
+    managers (those who want emails), and the booking organisation; None when the asset does
+    not exist. With `user_id`, whether the person booking wants emails about it.
 
     The asset row is locked FOR NO KEY UPDATE, so bookings of one asset are written one after
     another: for a pooled asset that makes "at most N units" safe, for a single unit the
@@ -108,17 +116,20 @@ async def booking_context(asset_id: int, organisation_id: int,
                   (SELECT array_agg(array[h.weekday, h.start_minute, h.end_minute]
                                     ORDER BY h.weekday, h.start_minute)
                    FROM opening_hours h WHERE h.asset_id = a.id) AS hours,
-                  cl.closure_starts, cl.closure_ends, cl.closure_rrules,
+                  bu.busy_sources, bu.busy_starts, bu.busy_ends,
+                  {NEEDS_REPAIR_SQL.format(a="a", end="$4", now="$5", margin=MARGIN_DAYS)} AS needs_repair,
                   mg.manager_emails, mg.manager_locales, mg.manager_names,
-                  (SELECT {WANTS_BOOKING_EMAILS} FROM app_user u WHERE u.id = $3) AS booker_emails
+                  (SELECT {WANTS_BOOKING_EMAILS} FROM app_user u WHERE u.id = $6) AS booker_emails
            FROM asset a
            JOIN organisation oo ON oo.id = a.organisation_id
            LEFT JOIN organisation bo ON bo.id = $2
            CROSS JOIN LATERAL (
-               SELECT array_agg(c.starts_at ORDER BY c.id) AS closure_starts,
-                      array_agg(c.ends_at ORDER BY c.id) AS closure_ends,
-                      array_agg(c.rrule ORDER BY c.id) AS closure_rrules
-               FROM closure c WHERE c.asset_id = a.id) cl
+               SELECT array_agg(x.source ORDER BY x.starts_at) AS busy_sources,
+                      array_agg(x.starts_at ORDER BY x.starts_at) AS busy_starts,
+                      array_agg(x.ends_at ORDER BY x.starts_at) AS busy_ends
+               FROM (SELECT b.source, b.starts_at, b.ends_at FROM asset_busy b
+                     WHERE {busy_overlapping_sql('b', 'a.id', '$3', '$4')}
+                     ORDER BY b.starts_at LIMIT {MAX_BUSY_SHOWN}) x) bu
            CROSS JOIN LATERAL (
                SELECT array_agg(u.email ORDER BY u.id) AS manager_emails,
                       array_agg(u.locale ORDER BY u.id) AS manager_locales,
@@ -128,7 +139,7 @@ async def booking_context(asset_id: int, organisation_id: int,
                  AND u.is_active AND {WANTS_OWNER_EMAILS}) mg
            WHERE a.id = $1
            FOR NO KEY UPDATE OF a""",
-        asset_id, organisation_id, user_id,
+        asset_id, organisation_id, start, end, clock.now(), user_id,
     )
     if row is None:
         return None
@@ -137,32 +148,57 @@ async def booking_context(asset_id: int, organisation_id: int,
         booker = Booker(organisation_id=row["booker_id"], sector=row["booker_sector"],
                         verified_network_ids=frozenset(row["booker_networks"]))
     hours = [{"weekday": h[0], "start_minute": h[1], "end_minute": h[2]} for h in row["hours"] or ()]
-    closures = [{"starts_at": s, "ends_at": e, "rrule": r} for s, e, r in zip(
-        row["closure_starts"] or (), row["closure_ends"] or (), row["closure_rrules"] or ())]
+    busy = [{"source": k, "starts_at": s, "ends_at": e} for k, s, e in zip(
+        row["busy_sources"] or (), row["busy_starts"] or (), row["busy_ends"] or ())]
     shown = {"asset_title": row["asset_title"], "asset_kind": row["asset_kind"],
              "usage_instructions": row["usage_instructions"], "owner_name": row["owner_name"],
              "organisation_name": row["booker_name"]}
     managers = [{"email": e, "locale": loc, "name": n} for e, loc, n in zip(
         row["manager_emails"] or (), row["manager_locales"] or (), row["manager_names"] or ())]
-    return BookingContext(_policy(row), booker, hours, closures, shown, managers,
+    return BookingContext(_policy(row), booker, hours, busy, row["needs_repair"], shown, managers,
                           bool(row["booker_emails"]))
 
 
+async def busy_for_spans(asset_id: int, spans: list[tuple[datetime, datetime]]
+                         ) -> tuple[list[dict[str, Any]], bool]:
+    """Busy times (closure occurrences, external calendars) meeting any of `spans` — a few per
+    span, one index probe each — and whether closures must first be stored further ahead to
+    cover the last span (materialise.ensure_covered)."""
+    if not spans:
+        return [], False
+    row = await sql.fetch_one(
+        f"""SELECT (SELECT {NEEDS_REPAIR_SQL.format(a="a", end="$4", now="$5", margin=MARGIN_DAYS)}
+                    FROM asset a WHERE a.id = $1) AS needs_repair,
+                  array_agg(x.source) AS sources, array_agg(x.starts_at) AS starts,
+                  array_agg(x.ends_at) AS ends
+           FROM unnest($2::timestamptz[], $3::timestamptz[]) AS o(s, e)
+           CROSS JOIN LATERAL (
+               SELECT DISTINCT b.source, b.starts_at, b.ends_at FROM asset_busy b
+               WHERE {busy_overlapping_sql('b', '$1::bigint', 'o.s', 'o.e')}
+               ORDER BY b.starts_at LIMIT {MAX_BUSY_SHOWN}) x""",
+        asset_id, [s for s, _ in spans], [e for _, e in spans], max(e for _, e in spans), clock.now())
+    assert row is not None
+    busy = sorted(({"source": k, "starts_at": s, "ends_at": e} for k, s, e in zip(
+        row["sources"] or (), row["starts"] or (), row["ends"] or ())), key=lambda b: b["starts_at"])
+    return busy, bool(row["needs_repair"])
+
+
 async def opening_rows(asset_id: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The asset's weekly opening hours and its closures, in one round trip."""
+    """The asset's weekly opening hours and all its busy times, in one round trip (for the demo
+    data, which has few)."""
     rows = await sql.fetch(
         """SELECT 'h' AS k, weekday, start_minute, end_minute, NULL::timestamptz AS starts_at,
-                  NULL::timestamptz AS ends_at, NULL::text AS rrule
+                  NULL::timestamptz AS ends_at, NULL::text AS source
            FROM opening_hours WHERE asset_id = $1
            UNION ALL
-           SELECT 'c', NULL, NULL, NULL, starts_at, ends_at, rrule FROM closure WHERE asset_id = $1""",
+           SELECT 'b', NULL, NULL, NULL, starts_at, ends_at, source FROM asset_busy WHERE asset_id = $1""",
         asset_id)
     hours = sorted(({"weekday": r["weekday"], "start_minute": r["start_minute"],
                      "end_minute": r["end_minute"]} for r in rows if r["k"] == "h"),
                    key=lambda h: (h["weekday"], h["start_minute"]))
-    closures = [{"starts_at": r["starts_at"], "ends_at": r["ends_at"], "rrule": r["rrule"]}
-                for r in rows if r["k"] == "c"]
-    return hours, closures
+    busy = [{"source": r["source"], "starts_at": r["starts_at"], "ends_at": r["ends_at"]}
+            for r in rows if r["k"] == "b"]
+    return hours, busy
 
 
 async def overlapping_holds(asset_id: int, held_from: datetime, held_until: datetime,

@@ -8,36 +8,24 @@ follow RFC 5545 §3.3.5: they are read with the offset before the gap, so 02:30 
 local, and such an occurrence keeps its length (02:30–03:30 becomes 03:30–04:30). Ambiguous
 times (the autumn hour that happens twice) take the first occurrence.
 
-Supported: FREQ=DAILY|WEEKLY|MONTHLY, INTERVAL, BYDAY (weekly: MO…SU; monthly: 1TU, -1FR),
-BYMONTHDAY, WKST, COUNT or UNTIL (one is required). At most MAX_OCCURRENCES occurrences.
-Anything else, or a malformed value, is refused with a message naming the part. The requested
+Supported (the series dialect of `resourcepool.rrules`, the one parser): FREQ=DAILY|WEEKLY|MONTHLY,
+INTERVAL, BYDAY (weekly: MO…SU; monthly: 1TU, -1FR), BYMONTHDAY, WKST, COUNT or UNTIL (one is
+required). At most MAX_OCCURRENCES occurrences. Anything else, or a malformed value, is refused
+with a message naming the part. The requested
 start must be the rule's first date: a rule that would begin later is refused, not shifted.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from dateutil import rrule as du
-
 from resourcepool.errors import N_, PolicyViolation, ValidationFailed
-from resourcepool.rrules import rrule_dates
-from resourcepool.textrules import clean_text, in_supported_years
+from resourcepool.rrules import SERIES, Rule, parse_rrule, rrule_dates
 
 MAX_OCCURRENCES = 200
 SEARCH_DAYS = 3660
-MAX_RULE_LENGTH = 500
-
-_FREQS = {"DAILY": du.DAILY, "WEEKLY": du.WEEKLY, "MONTHLY": du.MONTHLY}
-_DAYS = {"MO": du.MO, "TU": du.TU, "WE": du.WE, "TH": du.TH, "FR": du.FR, "SA": du.SA, "SU": du.SU}
-_PARTS = ("FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "COUNT", "UNTIL", "WKST")
-# ASCII only: Python's int() and \d also accept other scripts' digits ("٣"), RFC 5545 does not.
-_INTEGER = re.compile(r"[+-]?[0-9]{1,6}")
-_BYDAY = re.compile(r"([+-]?[1-5])?(MO|TU|WE|TH|FR|SA|SU)")
-_UNTIL = re.compile(r"([0-9]{8})(T([0-9]{6})(Z)?)?")
 
 
 @dataclass(frozen=True)
@@ -46,120 +34,14 @@ class Occurrence:
     end: datetime
 
 
-@dataclass(frozen=True)
-class Rule:
-    freq: int
-    interval: int
-    byweekday: tuple | None
-    bymonthday: tuple[int, ...] | None
-    count: int | None
-    until_local: datetime | None  # naive, in the asset's zone
-    text: str
-    wkst: int | None = None
-
-
 def _bad(message: str = N_("The repeat rule is not valid."), **params: str) -> ValidationFailed:
     return ValidationFailed(message, field="recurrence", **params)
 
 
-def _bad_part(part: str) -> ValidationFailed:
-    return _bad(N_("The repeat rule's %(part)s is not valid."), part=part)
-
-
-def _integer(text: str, part: str) -> int:
-    if not _INTEGER.fullmatch(text):
-        raise _bad_part(part)
-    return int(text)
-
-
-def _split(text: str) -> dict[str, str]:
-    """NAME=value parts, names upper-cased; each part at most once and one we support."""
-    parts: dict[str, str] = {}
-    for item in text.split(";"):
-        key, sep, value = item.partition("=")
-        key = key.strip().upper()
-        if not sep or not key:
-            raise _bad(N_("The repeat rule is not valid: each part must look like NAME=value."))
-        if key not in _PARTS:
-            raise _bad(N_("The repeat rule's part %(part)s is not supported."), part=key[:20])
-        if key in parts:
-            raise _bad(N_("The repeat rule names %(part)s twice."), part=key)
-        if not value.strip():
-            raise _bad_part(key)
-        parts[key] = value.strip().upper()
-    return parts
-
-
-def _until(value: str, tz: ZoneInfo) -> datetime:
-    match = _UNTIL.fullmatch(value)
-    if not match:
-        raise _bad_part("UNTIL")
-    try:
-        if match.group(2):
-            moment = datetime.strptime(match.group(1) + match.group(3), "%Y%m%d%H%M%S")
-        else:
-            # A bare date means "up to and including that day" in the asset's zone.
-            moment = datetime.strptime(match.group(1), "%Y%m%d").replace(hour=23, minute=59, second=59)
-    except ValueError:
-        raise _bad_part("UNTIL") from None
-    if not in_supported_years(moment):
-        raise _bad_part("UNTIL")
-    if match.group(4):  # UTC → wall clock of the asset's zone
-        moment = moment.replace(tzinfo=timezone.utc).astimezone(tz).replace(tzinfo=None)
-    return moment
-
-
-def _byday(value: str, freq: str) -> tuple:
-    days = []
-    for token in value.split(","):
-        match = _BYDAY.fullmatch(token.strip())
-        if not match:
-            raise _bad_part("BYDAY")
-        n, day = match.groups()
-        if n and freq != "MONTHLY":
-            raise _bad_part("BYDAY")  # "the first Monday" only means something in a month
-        days.append(_DAYS[day](int(n)) if n else _DAYS[day])
-    return tuple(days)
-
-
 def parse_rule(text: str, tz: ZoneInfo) -> Rule:
-    """Read an RRULE (with or without the "RRULE:" prefix); refuse what we do not support,
-    naming the part."""
-    text = clean_text(text, "recurrence", max_length=MAX_RULE_LENGTH)
-    if text.upper().startswith("RRULE:"):
-        text = text[6:]
-    if not text:
-        raise _bad()
-    parts = _split(text)
-    if parts.get("FREQ") not in _FREQS:
-        raise _bad(N_("The repeat rule needs FREQ=DAILY, WEEKLY or MONTHLY."))
-    if "COUNT" in parts and "UNTIL" in parts:
-        raise _bad(N_("A repeat ends either after a number of times (COUNT) or on a last date "
-                      "(UNTIL), not both."))
-    if "COUNT" not in parts and "UNTIL" not in parts:
-        raise _bad(N_("A repeat needs an end: a number of times or a last date."))
-    interval = _integer(parts.get("INTERVAL", "1"), "INTERVAL")
-    if not 1 <= interval <= 99:
-        raise _bad_part("INTERVAL")
-    count = _integer(parts["COUNT"], "COUNT") if "COUNT" in parts else None
-    if count is not None and count < 1:
-        raise _bad_part("COUNT")
-    bymonthday = None
-    if "BYMONTHDAY" in parts:
-        bymonthday = tuple(_integer(d.strip(), "BYMONTHDAY") for d in parts["BYMONTHDAY"].split(","))
-        if any(d == 0 or not -31 <= d <= 31 for d in bymonthday):
-            raise _bad_part("BYMONTHDAY")
-    byweekday = _byday(parts["BYDAY"], parts["FREQ"]) if "BYDAY" in parts else None
-    wkst = None
-    if "WKST" in parts:
-        if parts["WKST"] not in _DAYS:
-            raise _bad_part("WKST")
-        # Honoured, not ignored: it decides which weeks count for INTERVAL>1 with BYDAY.
-        wkst = _DAYS[parts["WKST"]].weekday
-    until_local = _until(parts["UNTIL"], tz) if "UNTIL" in parts else None
-    return Rule(freq=_FREQS[parts["FREQ"]], interval=interval, byweekday=byweekday,
-                bymonthday=bymonthday, count=count, until_local=until_local, text="RRULE:" + text,
-                wkst=wkst)
+    """Read a series' RRULE (with or without the "RRULE:" prefix) with the one parser
+    (`rrules.parse_rrule`, series dialect); refuse what we do not support, naming the part."""
+    return parse_rrule(text, tz, SERIES)
 
 
 def localise(naive: datetime, tz: ZoneInfo) -> datetime:
@@ -181,21 +63,10 @@ def expand(rule: Rule, first_start: datetime, first_end: datetime, tz: ZoneInfo,
     wall_duration = local_end - local_start
     if wall_duration <= timedelta(0):
         raise ValidationFailed(N_("The end must be after the start."), field="end")
-    kwargs: dict = {"dtstart": local_start, "interval": rule.interval}
-    if rule.byweekday:
-        kwargs["byweekday"] = list(rule.byweekday)
-    if rule.bymonthday:
-        kwargs["bymonthday"] = list(rule.bymonthday)
-    if rule.count is not None:
-        kwargs["count"] = rule.count
-    if rule.until_local is not None:
-        kwargs["until"] = rule.until_local
-    if rule.wkst is not None:
-        kwargs["wkst"] = rule.wkst
     occurrences: list[Occurrence] = []
     # Bounded: a rule with no (further) date would otherwise keep dateutil looking until the
     # year 9999. Dates more than ten years ahead lie beyond any booking horizon anyway.
-    for naive in rrule_dates(du.rrule(rule.freq, **kwargs), local_start,
+    for naive in rrule_dates(rule.dateutil(local_start), local_start,
                              local_start + timedelta(days=SEARCH_DAYS)):
         if not occurrences:
             # dateutil silently drops a start that the rule does not produce and begins later;

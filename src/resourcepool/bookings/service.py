@@ -23,11 +23,12 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from resourcepool import clock
+from resourcepool import clock, i18n
 from resourcepool.accounts.identity import Identity
+from resourcepool.availability.materialise import ensure_covered
 from resourcepool.availability.rules import Hold, max_units_held
 from resourcepool.bookings import hooks, notify, policies, queries, recurrence
-from resourcepool.bookings.opening import opening_check
+from resourcepool.bookings.opening import external_clash, opening_check
 from resourcepool.bookings.policies import AssetPolicy
 from resourcepool.bookings.present import present_booking
 from resourcepool.db import sql
@@ -71,9 +72,13 @@ def _slot_taken(conflicts: list[dict[str, str]]) -> SlotUnavailable:
     return SlotUnavailable(N_("This time is already booked."), field="start", conflicts=conflicts)
 
 
-async def _load(asset_id: int, organisation_id: int, user_id: int) -> queries.BookingContext:
-    """Read (and lock) the asset, the booker, opening hours, closures and managers."""
-    ctx = await queries.booking_context(asset_id, organisation_id, user_id)
+async def _load(asset_id: int, organisation_id: int, start: datetime, end: datetime,
+                user_id: int) -> queries.BookingContext:
+    """Read (and lock) the asset, the booker, opening hours, the busy times meeting
+    [start, end) and the managers."""
+    ctx = await queries.booking_context(asset_id, organisation_id, start, end, user_id)
+    if ctx is not None and ctx.needs_repair and await ensure_covered(asset_id, end):
+        ctx = await queries.booking_context(asset_id, organisation_id, start, end, user_id)
     if ctx is None:
         raise NotFound(N_("This asset does not exist."), field="asset_id")
     if ctx.booker is None:
@@ -81,8 +86,13 @@ async def _load(asset_id: int, organisation_id: int, user_id: int) -> queries.Bo
     return ctx
 
 
-def _opening(ctx: queries.BookingContext) -> policies.OpeningCheck | None:
-    return opening_check(ctx.hours, ctx.closures, ctx.asset.timezone)
+def _external_busy(asset: AssetPolicy, busy: dict[str, Any]) -> SlotUnavailable:
+    """The refusal for a time the owner's external calendar holds: it names the clash."""
+    return SlotUnavailable(
+        N_("The asset is busy then in its owner's calendar: %(when)s."), field="start",
+        when=i18n.format_span(busy["starts_at"], busy["ends_at"], asset.timezone),
+        conflicts=[{"start": busy["starts_at"].astimezone(asset.tz).isoformat(),
+                    "end": busy["ends_at"].astimezone(asset.tz).isoformat(), "source": "external"}])
 
 
 async def _clash(asset: AssetPolicy, start: datetime, end: datetime,
@@ -192,10 +202,13 @@ async def request_booking(
         ctx = None
         try:
             async with DB.transaction():
-                ctx = await _load(asset_id, org_id, identity.user_id)
+                ctx = await _load(asset_id, org_id, start, end, identity.user_id)
                 assert ctx.booker is not None
                 policies.check_request(ctx.asset, ctx.booker, start, end, quantity, clock.now(),
-                                       _opening(ctx))
+                                       opening_check(ctx.hours, ctx.busy, ctx.asset.timezone))
+                busy = external_clash(ctx.busy, start, end)
+                if busy is not None:
+                    raise _external_busy(ctx.asset, busy)
                 # Units of a pool are counted here. A single unit is left to the exclusion
                 # constraint (one round trip saved) unless a violation must not abort the
                 # caller's transaction: then the friendly pre-check comes first.
@@ -231,13 +244,19 @@ async def _request_series(identity: Identity, asset_id: int, org_id: int, start:
                           rule_text: str, on_conflict: str) -> dict[str, Any]:
     async def attempt() -> dict[str, Any]:
         async with DB.transaction():
-            ctx = await _load(asset_id, org_id, identity.user_id)
+            ctx = await _load(asset_id, org_id, start, start, identity.user_id)
             assert ctx.booker is not None
-            asset, now, opening = ctx.asset, clock.now(), _opening(ctx)
+            asset, now = ctx.asset, clock.now()
             tz = asset.tz
             rule = recurrence.parse_rule(rule_text, tz)
             occurrences = recurrence.expand(
                 rule, start, end, tz, not_after=now + timedelta(days=asset.horizon_days))
+            # The busy times of every date, a few index probes each, in one statement.
+            dates = [(o.start, o.end) for o in occurrences]
+            busy, needs_repair = await queries.busy_for_spans(asset.id, dates)
+            if needs_repair and await ensure_covered(asset.id, dates[-1][1]):
+                busy, _ = await queries.busy_for_spans(asset.id, dates)
+            opening = opening_check(ctx.hours, busy, asset.timezone)
             policies.check_who(asset, ctx.booker)
             # Rules that do not depend on the date are checked once, on the first occurrence,
             # so a too-long booking is refused as such and not as "every date clashes".
@@ -249,7 +268,7 @@ async def _request_series(identity: Identity, asset_id: int, org_id: int, start:
                 """INSERT INTO booking_series (asset_id, organisation_id, user_id, rrule, timezone,
                                                first_start, created_at)
                    VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id""",
-                asset_id, org_id, identity.user_id, rule.text, asset.timezone,
+                asset_id, org_id, identity.user_id, "RRULE:" + rule.text, asset.timezone,
                 occurrences[0].start, now,
             )
             # The holds of the whole series span in one read (the asset is locked, so only our
@@ -265,6 +284,8 @@ async def _request_series(identity: Identity, asset_id: int, org_id: int, start:
                     policies.check_when(asset, occ.start, occ.end, quantity, now, opening)
                 except DomainError as exc:
                     reason = exc.params.get("rule", "policy")
+                if reason is None and external_clash(busy, occ.start, occ.end) is not None:
+                    reason = "external"
                 if reason is None and _clashes(asset, holds, occ.start, occ.end, quantity):
                     reason = "booking"
                 if reason is None:
@@ -288,7 +309,7 @@ async def _request_series(identity: Identity, asset_id: int, org_id: int, start:
                                       field="recurrence", conflicts=skipped)
             await _after_insert(identity, ctx, booked)
             return {
-                "series": {"id": series_id, "rrule": rule.text, "timezone": asset.timezone,
+                "series": {"id": series_id, "rrule": "RRULE:" + rule.text, "timezone": asset.timezone,
                            "first_start": occurrences[0].start.astimezone(tz).isoformat()},
                 "bookings": [present_booking(r) for r in booked],
                 "skipped": skipped,

@@ -79,12 +79,12 @@ async def _assets(context: DemoContext) -> list[_Asset]:
            FROM asset a WHERE a.id = ANY($1::bigint[]) AND a.status = 'active' ORDER BY a.id""", ids)
     out = []
     for r in rows:
-        hours, closures = await queries.opening_rows(r["id"])
+        hours, busy = await queries.opening_rows(r["id"])
         out.append(_Asset(r["id"], r["kind"], r["organisation_id"], r["timezone"], r["quantity"],
                           r["approval_required"], r["slot_minutes"], r["min_duration_minutes"],
                           r["max_duration_minutes"], r["buffer_before_minutes"], r["buffer_after_minutes"],
                           r["cancellation_deadline_hours"], set(r["nets"]),
-                          opening_check(hours, closures, r["timezone"])))
+                          opening_check(hours, busy, r["timezone"])))
     return out
 
 

@@ -29,6 +29,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from resourcepool.assets import rules
+from resourcepool.availability.materialise import ensure_covered
 from resourcepool.db import sql
 from resourcepool.demo import DemoContext
 
@@ -279,3 +280,5 @@ async def _closures(context: DemoContext) -> None:
                VALUES ($1, $2, $3, $4, 'Grundreinigung')""",
             context.assets["jugendkeller"], first, first + timedelta(hours=2),
             f"FREQ=WEEKLY;BYDAY=MO;UNTIL={year + 3}0101T000000")
+        # Written here directly: store its occurrences as the closure service would.
+        await ensure_covered(context.assets["jugendkeller"], first)

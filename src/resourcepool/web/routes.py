@@ -7,6 +7,7 @@ from resourcepool.web.api.assets import AssetApi
 from resourcepool.web.api.bookings import BookingsApi
 from resourcepool.web.api.calendar import CalendarFeedsApi, NotificationSettingsApi
 from resourcepool.web.api.catalogue import CatalogueApi
+from resourcepool.web.api.external_calendar import ExternalCalendarApi
 from resourcepool.web.api.health import HealthApi
 from resourcepool.web.api.organisations import NetworksApi, OrganisationsApi
 from resourcepool.web.pages.accounts import AccountPages, InvitationPages, LoginPages, PasswordPages
@@ -17,6 +18,7 @@ from resourcepool.web.pages.calendar import CalendarFeedPages, CalendarPages
 from resourcepool.web.pages.catalogue import CataloguePages
 from resourcepool.web.pages.home import HomePages
 from resourcepool.web.pages.our_assets import AssetPhotoPages, OurAssetsPages
+from resourcepool.web.pages.external_calendar import ExternalCalendarPages
 from resourcepool.web.pages.organisations import OrganisationPages
 
 # --- pages -----------------------------------------------------------------------------
@@ -32,6 +34,8 @@ PAGES: list[type] = [
     BookingPages,
     # calendars
     CalendarFeedPages, CalendarPages,
+    # external calendars (busy times)
+    ExternalCalendarPages,
 ]
 
 # --- JSON API (/api/v1) ----------------------------------------------------------------
@@ -46,6 +50,8 @@ API: list[type] = [
     BookingsApi,
     # calendars
     CalendarFeedsApi, NotificationSettingsApi,
+    # external calendars (busy times)
+    ExternalCalendarApi,
 ]
 
 OTHER: list[type] = [HealthApi]

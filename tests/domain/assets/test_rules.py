@@ -1,6 +1,4 @@
-"""Pure asset rules: kind defaults, field checks, opening hours and repetition rules."""
-
-from datetime import datetime
+"""Pure asset rules: kind defaults, field checks, opening hours (repeat rules: tests/unit/test_rrules.py)."""
 
 import pytest
 
@@ -36,19 +34,6 @@ async def test_opening_hours__bad_rows_are_refused(rows):
 
 async def test_opening_hours__touching_intervals_are_fine():
     assert len(rules.clean_opening_hours([(0, "08:00", "12:00"), (0, "12:00", "13:00")])) == 2
-
-
-async def test_rrule__normalised_and_counted():
-    text, rule = rules.parse_rrule("RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=3", datetime(2026, 1, 5, 16))
-    assert text == "FREQ=WEEKLY;BYDAY=MO;COUNT=3" and len(list(rule)) == 3
-
-
-@pytest.mark.parametrize("text", ["FREQ=WEEKLY", "FREQ=SECONDLY;COUNT=2", "FREQ=DAILY;UNTIL=20500101",
-                                  "FREQ=DAILY;COUNT=2\nFREQ=DAILY", "DTSTART:20260101T000000\nRRULE:FREQ=DAILY;COUNT=2",
-                                  "FREQ=DAILY;UNTIL=20250101"])
-async def test_rrule__unbounded_subdaily_multiline_or_empty_rules_are_refused(text):
-    with pytest.raises(ValidationFailed):
-        rules.parse_rrule(text, datetime(2026, 1, 5, 16))
 
 
 async def test_fields__another_kinds_field_is_refused_but_an_empty_one_ignored():

@@ -116,7 +116,7 @@ async def _build(spec, start, end, make_network, make_organisation, make_user, m
         for offset, length, rule in a["closures"]:
             wall = local_start + offset * STEP
             c = ClosureRule(wall.replace(tzinfo=z), (wall + length * STEP).replace(tzinfo=z), rule)
-            if c.ends_at <= c.starts_at:
+            if c.ends_at.astimezone(UTC) <= c.starts_at.astimezone(UTC):  # instants: not the wall clock
                 continue
             await sql.execute("INSERT INTO closure (asset_id, starts_at, ends_at, rrule) VALUES ($1, $2, $3, $4)",
                               asset.id, c.starts_at, c.ends_at, rule)

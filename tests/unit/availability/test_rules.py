@@ -15,6 +15,7 @@ from dateutil.rrule import rrulestr
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from resourcepool.errors import ValidationFailed
 from resourcepool.availability.rules import (
     ClosureRule,
     FreeInterval,
@@ -23,6 +24,7 @@ from resourcepool.availability.rules import (
     WeeklyHours,
     available_intervals,
     closed_intervals,
+    closure_occurrences,
     free_intervals,
     guarded_holds,
     is_bookable_span,
@@ -148,16 +150,31 @@ def test_closed_intervals__accept_a_utc_until_and_an_rrule_prefix():
     assert len(found) == 3
 
 
-def test_closed_intervals__reject_a_bad_rrule():
-    with pytest.raises(ValueError):
-        closed_intervals([ClosureRule(at("2026-01-05T09:00"), at("2026-01-05T10:00"), "FREQ=SOMETIMES")],
+@pytest.mark.parametrize("rule", ["FREQ=SOMETIMES", "FREQ=SECONDLY", "FREQ=DAILY;BYHOUR=1,2"])
+def test_closed_intervals__refuse_a_rule_closures_may_not_have(rule):
+    with pytest.raises(ValidationFailed) as refused:
+        closed_intervals([ClosureRule(at("2026-01-05T09:00"), at("2026-01-05T10:00"), rule)],
                          BERLIN, at("2026-01-01T00:00"), at("2026-02-01T00:00"))
+    assert refused.value.field == "rrule"
 
 
-def test_closed_intervals__an_endless_minutely_rule_is_bounded():
-    c = ClosureRule(at("2026-01-01T00:00"), at("2026-01-01T00:00:30"), "FREQ=SECONDLY")
-    found = closed_intervals([c], BERLIN, at("2026-01-01T00:00"), at("2026-03-01T00:00"))
-    assert found  # returns instead of running for ever
+def test_closure_occurrences__stop_at_the_limit_and_say_where_to_go_on():
+    c = ClosureRule(at("2026-01-01T09:00"), at("2026-01-01T10:00"), "FREQ=DAILY")
+    first = closure_occurrences(c, BERLIN, at("2026-01-01T00:00"), at("2027-01-01T00:00"), 10)
+    assert first.count == 10 and first.resume == at("2026-01-11T09:00")
+    rest = closure_occurrences(c, BERLIN, first.resume, at("2026-01-13T00:00"), 10)
+    assert [local(iv)[0] for iv in rest.pieces] == ["2026-01-11 09:00+0100", "2026-01-12 09:00+0100"]
+    assert rest.resume is None
+
+
+def test_closure_occurrences__an_occurrence_in_the_october_repeat_belongs_to_one_range_only():
+    # 02:15–02:45 happens twice on 25 October; the occurrence is keyed by its first instant.
+    c = ClosureRule(at("2026-10-24T02:15"), at("2026-10-24T02:45"), "FREQ=DAILY;COUNT=3")
+    key = datetime(2026, 10, 25, 0, 15, tzinfo=UTC)
+    before = closure_occurrences(c, BERLIN, at("2026-10-24T12:00"), key, 10)
+    after = closure_occurrences(c, BERLIN, key, at("2026-10-25T12:00"), 10)
+    assert before.count == 0 and after.count == 1
+    assert [iv.duration for iv in after.pieces] == [timedelta(minutes=30), timedelta(minutes=30)]
 
 
 def test_closed_intervals__a_stored_rule_without_more_dates_answers_at_once():
@@ -192,7 +209,7 @@ def test_free_intervals__a_fully_held_single_unit_leaves_a_gap():
 
 
 def test_is_bookable_span__inside_hours_yes_across_closing_no_during_closure_no():
-    closure = ClosureRule(at("2026-05-05T12:00"), at("2026-05-05T13:00"))
+    closure = Interval(at("2026-05-05T12:00"), at("2026-05-05T13:00"))
     assert is_bookable_span(DAILY_8_22, [], BERLIN, at("2026-05-04T18:00"), at("2026-05-04T22:00"))
     assert not is_bookable_span(DAILY_8_22, [], BERLIN, at("2026-05-04T21:00"), at("2026-05-04T23:00"))
     assert not is_bookable_span(DAILY_8_22, [closure], BERLIN, at("2026-05-05T11:00"), at("2026-05-05T12:30"))
@@ -327,7 +344,7 @@ def test_open_intervals__match_the_wall_clock_definition_minute_by_minute(hours,
 closure_st = st.builds(
     lambda day, start_min, length, rule: (day, start_min, length, rule),
     st.integers(-3, 3), st.integers(0, 95).map(lambda q: q * 15), st.integers(1, 48).map(lambda q: q * 15),
-    st.sampled_from([None, "FREQ=DAILY", "FREQ=DAILY;INTERVAL=2", "FREQ=WEEKLY;COUNT=2", "FREQ=HOURLY;INTERVAL=5"]),
+    st.sampled_from([None, "FREQ=DAILY", "FREQ=DAILY;INTERVAL=2", "FREQ=WEEKLY;COUNT=2", "FREQ=WEEKLY;BYDAY=SA,SU"]),
 )
 
 
@@ -370,7 +387,8 @@ def test_free_intervals__give_the_free_units_of_every_minute(hours, specs, holds
     closures = _make_closures(specs, tz, start.date().isoformat())
     base = start.replace(minute=0)
     hold_objs = [Hold(base + timedelta(minutes=o), base + timedelta(minutes=o + d), q) for o, d, q in holds]
-    found = free_intervals(hours, closures, hold_objs, quantity, tz, start, end, before, after)
+    busy = closed_intervals(closures, tz, start, end)
+    found = free_intervals(hours, busy, hold_objs, quantity, tz, start, end, before, after)
     _well_formed(found, start, end)
     held = {t: sum(h.quantity for h in hold_objs if h.start <= t < h.end)
             for t in _minutes(start - before, end + after)}
@@ -395,8 +413,9 @@ def test_is_bookable_span__is_true_exactly_when_every_minute_is_available(hours,
     expected = all(
         _oracle_open(hours, tz, t) and not _oracle_closed(closures, tz, t) for t in _minutes(start, end)
     )
-    assert is_bookable_span(hours, closures, tz, start, end) == expected
-    assert (available_intervals(hours, closures, tz, start, end) == [Interval(start, end)]) == expected
+    busy = closed_intervals(closures, tz, start, end)
+    assert is_bookable_span(hours, busy, tz, start, end) == expected
+    assert (available_intervals(hours, busy, tz, start, end) == [Interval(start, end)]) == expected
 
 
 # --- the week-minutes form the search uses --------------------------------------------------

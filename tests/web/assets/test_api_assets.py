@@ -164,10 +164,10 @@ async def test_patch_asset__bad_input_changes_nothing(manager, api_as, make_asse
     ({"start": "2026-12-24T10:00", "end": "2026-12-24T09:00"}, "end"),
     ({"start": "Heiligabend", "end": "2026-12-24T09:00"}, "start"),
     ({"start": "2026-03-29T02:30", "end": "2026-03-29T04:00"}, "start"),
-    ({"start": "2026-12-24T10:00", "end": "2026-12-24T12:00", "rrule": "FREQ=WEEKLY"}, "rrule"),
     ({"start": "2026-12-24T10:00", "end": "2026-12-24T12:00", "rrule": "FREQ=MINUTELY;COUNT=5"}, "rrule"),
     ({"start": "2026-12-24T10:00", "end": "2026-12-24T12:00", "rrule": "FREQ=WEEKLY;COUNT=5;" + "X" * 600}, "rrule"),
-    ({"start": "2026-12-24T10:00", "end": "2026-12-24T12:00", "rrule": "FREQ=DAILY;COUNT=100000"}, "rrule"),
+    # Daily since 2019: more dates up to the booking horizon than a closure may store.
+    ({"start": "2019-01-01T10:00", "end": "2019-01-01T12:00", "rrule": "FREQ=DAILY;COUNT=100000"}, "rrule"),
     ({"start": "2026-12-24T10:00", "end": "2026-12-24T12:00", "rrule": "BANANA"}, "rrule"),
     ({"start": "2026-12-24T10:00", "end": "2026-12-24T12:00", "rrule": "FREQ=WEEKLY;BYDAY=XX;COUNT=3"}, "rrule"),
     ({"start": "2026-12-24T10:00", "end": "2026-12-24T12:00", "reason": "Ferien\x00"}, "reason"),
@@ -176,7 +176,7 @@ async def test_patch_asset__bad_input_changes_nothing(manager, api_as, make_asse
     ({"start": "2026-12-24T10:00", "end": "9999-12-31T23:00"}, "end"),
     ({"start": "9999-12-31T10:00+00:00", "end": "9999-12-31T12:00+00:00"}, "start"),
     ({"start": "2026-12-24T10:00", "end": "2026-12-24T12:00", "rrule": "FREQ=DAILY;COUNT=3\x00"}, "rrule"),
-], ids=["end before start", "not a date", "skipped by DST", "no end", "minutely", "too long", "too many", "garbage",
+], ids=["end before start", "not a date", "skipped by DST", "minutely", "too long", "too many", "garbage",
         "bad day", "NUL in the reason", "only NUL as reason", "year 1", "end in 9999", "year 9999", "NUL in the rule"])
 async def test_add_closure__bad_input_is_a_422_and_adds_nothing(manager, api_as, make_asset, body, field):
     asset = await make_asset(organisation=manager.organisation)

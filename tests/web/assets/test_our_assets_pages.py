@@ -82,8 +82,8 @@ async def test_closures__added_and_removed_from_the_edit_page(manager, sign_in, 
     assert "Weihnachten" in page
     closure_id = await sql.fetch_value("SELECT id FROM closure WHERE asset_id = $1", asset.id)
     bad = await post_form(browser, f"/our-assets/{asset.id}/closures", {
-        "start": "2026-12-24T00:00", "end": "2026-12-25T00:00", "rrule": "FREQ=HOURLY"})
-    assert bad.status_code == 422 and 'id="f-rrule-error"' in bad.text
+        "start": "2026-12-24T00:00", "end": "2026-12-25T00:00", "repeat": "hourly"})
+    assert bad.status_code == 422 and 'id="f-repeat-error"' in bad.text
     response = await post_form(browser, f"/our-assets/{asset.id}/closures/{closure_id}/delete")
     assert response.status_code == 303
     assert await sql.fetch_value("SELECT count(*) FROM closure") == 0

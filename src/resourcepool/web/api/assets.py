@@ -15,6 +15,7 @@ from litestar.params import JSONBody, PathParameter
 from litestar.response import Response
 
 from resourcepool.assets import hours, photos, rules, service
+from resourcepool.availability import closures
 from resourcepool.web.auth import current_identity, login_required
 from resourcepool.web.schemas.assets import (
     AssetCreate,
@@ -95,13 +96,13 @@ class AssetApi(Controller):
     @post("/{asset_id:int}/closures", guards=[login_required], summary="Close an asset (once or repeating)")
     async def add_closure(self, request: Request, asset_id: Id, data: JSONBody[ClosureIn]) -> Response[ClosureOut]:
         identity = current_identity(request)
-        row = await hours.add_closure(identity, asset_id, data.start, data.end, data.rrule, data.reason)
+        row = await closures.add_closure(identity, asset_id, data.start, data.end, data.rrule, data.reason)
         asset = await service.get_asset(identity, asset_id)
         return Response(closure_out(row, ZoneInfo(asset["timezone"])), status_code=201)
 
     @delete("/{asset_id:int}/closures/{closure_id:int}", guards=[login_required], summary="Remove a closure")
     async def remove_closure(self, request: Request, asset_id: Id, closure_id: Id) -> None:
-        await hours.remove_closure(current_identity(request), asset_id, closure_id)
+        await closures.remove_closure(current_identity(request), asset_id, closure_id)
 
     @put("/{asset_id:int}/photo", guards=[login_required],
          summary="Upload the photo (multipart field `photo`; JPEG, PNG or WebP, at most 5 MB)")

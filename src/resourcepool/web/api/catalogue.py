@@ -109,7 +109,7 @@ class CatalogueApi(Controller):
 
     @get("/{asset_id:int}/availability", summary="Free and busy time of an asset", description=(
         "`from` and `to` (RFC 3339; at most 62 days apart). Busy blocks carry only their times "
-        "and source (booking, closure, closed)."))
+        "and source (booking, closure, external — the owner's imported calendar —, closed)."))
     async def availability(
         self,
         request: Request,

@@ -42,7 +42,8 @@ Id = Annotated[int, PathParameter(ge=1, le=2**63 - 1)]
 PAGE_SIZE = 12
 
 STATE_NAMES = {"free": N_("Free"), "booking": N_("Booked"), "closure": N_("Closed"),
-               "closed": N_("Not open"), "past": N_("Past"), "none": N_("No such time")}
+               "closed": N_("Not open"), "past": N_("Past"), "none": N_("No such time"),
+               "external": N_("Busy elsewhere")}
 # Why the week shows no booking links (the booking service takes active assets only).
 NOT_BOOKABLE = {"paused": N_("Paused — not bookable right now."),
                 "draft": N_("Draft — not bookable until it is activated."),

@@ -5,7 +5,7 @@ Also serves an asset's photo at /assets/{id}/photo to whoever may see the asset.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -14,12 +14,15 @@ from litestar.params import PathParameter
 from litestar.response import Redirect, Response, Template
 
 from resourcepool.assets import hours, photos, queries, rules, service
-from resourcepool.errors import N_, DomainError, Forbidden, ValidationFailed
+from resourcepool.availability import closure_choices, closures
+from resourcepool.calendar_feeds import external
+from resourcepool.errors import N_, DomainError, Forbidden, PolicyViolation, ValidationFailed
 from resourcepool.organisations.queries import organisation_names
 from resourcepool import i18n
 from resourcepool.web.api.assets import read_upload
 from resourcepool.web.auth import current_identity, login_required, require_identity
 from resourcepool.web.errors import status_for
+from resourcepool.textrules import check_year
 from resourcepool.web.forms import FormState, read_form, read_form_lists
 
 Id = Annotated[int, PathParameter(ge=1, le=2**63 - 1)]
@@ -43,6 +46,8 @@ DONE_MESSAGES = {
     "hours": N_("The opening hours have been saved."),
     "closure": N_("The closure has been added."),
     "closure_removed": N_("The closure has been removed."),
+    "calendar": N_("The external calendar has been imported."),
+    "calendar_removed": N_("The external calendar is no longer imported."),
     "photo": N_("The photo has been saved."),
     "photo_removed": N_("The photo has been removed."),
     "paused": N_("The asset is paused."),
@@ -209,8 +214,27 @@ def hour_rows(stored: list[dict[str, Any]], form: dict[str, list[str]] | None = 
 
 def closure_rows(asset: dict[str, Any]) -> list[dict[str, Any]]:
     zone = ZoneInfo(asset["timezone"])
-    return [{**c, "start_local": c["starts_at"].astimezone(zone), "end_local": c["ends_at"].astimezone(zone)}
+    return [{**c, "start_local": c["starts_at"].astimezone(zone), "end_local": c["ends_at"].astimezone(zone),
+             "words": closure_choices.describe(c["rrule"], c["starts_at"], asset["timezone"]) if c["rrule"] else None}
             for c in asset["closures"]]
+
+
+def _closure_start(data: dict[str, str], asset: dict[str, Any]) -> datetime:
+    """The closure's start as local wall-clock time (its weekday and day drive the repeat)."""
+    start = hours.parse_local(data.get("start", ""), field="start")
+    return start.astimezone(ZoneInfo(asset["timezone"])) if start.tzinfo else start
+
+
+def _optional_date(text: str, name: str) -> date | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        value = date.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed(N_("Enter a date like 2026-05-04."), field=name) from None
+    check_year(value, name)
+    return value
 
 
 # --- pages -----------------------------------------------------------------------------
@@ -282,7 +306,7 @@ class OurAssetsPages(Controller):
     @get("/{asset_id:int}/edit", name="our_assets_edit")
     async def edit_form(self, request: Request, asset_id: Id) -> Template:
         asset = await service.get_managed_asset(current_identity(request), asset_id)
-        return _edit_page(request, asset, FormState(values=values_from_asset(asset)))
+        return await _edit_page(request, asset, FormState(values=values_from_asset(asset)))
 
     @post("/{asset_id:int}/edit", name="our_assets_update")
     async def update(self, request: Request, asset_id: Id) -> Template | Redirect:
@@ -298,7 +322,7 @@ class OurAssetsPages(Controller):
             if status_for(exc) in (401, 403, 404):
                 raise
             state.add_error(exc)
-            return _edit_page(request, asset, state, status=status_for(exc))
+            return await _edit_page(request, asset, state, status=status_for(exc))
         return _see(f"/our-assets/{asset_id}/edit?done=saved")
 
     @post("/{asset_id:int}/status", name="our_assets_status")
@@ -322,7 +346,7 @@ class OurAssetsPages(Controller):
         except ValidationFailed as exc:
             state = FormState(values=values_from_asset(asset))
             state.add_error(exc)
-            return _edit_page(request, asset, state, status=422, hour_values=hour_rows([], form))
+            return await _edit_page(request, asset, state, status=422, hour_values=hour_rows([], form))
         return _see(f"/our-assets/{asset_id}/edit?done=hours#hours")
 
     @post("/{asset_id:int}/closures", name="our_assets_add_closure")
@@ -330,21 +354,23 @@ class OurAssetsPages(Controller):
         identity = current_identity(request)
         asset = await service.get_managed_asset(identity, asset_id)
         data = await read_form(request)
-        rrule = data.get("rrule", "").strip() or None
         try:
-            await hours.add_closure(identity, asset_id, data.get("start", ""), data.get("end", ""),
-                                    rrule, data.get("reason", ""))
-        except ValidationFailed as exc:
+            rrule = closure_choices.closure_rule(data.get("repeat", ""), _closure_start(data, asset),
+                                                 _optional_date(data.get("until", ""), "until"))
+            await closures.add_closure(identity, asset_id, data.get("start", ""), data.get("end", ""),
+                                       rrule, data.get("reason", ""))
+        except (ValidationFailed, PolicyViolation) as exc:
+            if exc.field == "rrule":
+                exc.field = "repeat"  # the form has no rule field: the choice made it
             state = FormState(values=values_from_asset(asset))
-            state.add_error(exc)
             closure_state = FormState(values=data)
             closure_state.add_error(exc)
-            return _edit_page(request, asset, state, status=422, closure_form=closure_state)
+            return await _edit_page(request, asset, state, status=422, closure_form=closure_state)
         return _see(f"/our-assets/{asset_id}/edit?done=closure#closures")
 
     @post("/{asset_id:int}/closures/{closure_id:int}/delete", name="our_assets_remove_closure")
     async def remove_closure(self, request: Request, asset_id: Id, closure_id: Id) -> Redirect:
-        await hours.remove_closure(current_identity(request), asset_id, closure_id)
+        await closures.remove_closure(current_identity(request), asset_id, closure_id)
         return _see(f"/our-assets/{asset_id}/edit?done=closure_removed#closures")
 
     @post("/{asset_id:int}/photo", name="our_assets_photo")
@@ -357,7 +383,7 @@ class OurAssetsPages(Controller):
         except ValidationFailed as exc:
             state = FormState(values=values_from_asset(asset))
             state.add_error(exc)
-            return _edit_page(request, asset, state, status=415 if exc.code == "unsupported_media_type"
+            return await _edit_page(request, asset, state, status=415 if exc.code == "unsupported_media_type"
                               else 413 if exc.code == "payload_too_large" else 422)
         return _see(f"/our-assets/{asset_id}/edit?done=photo#photo")
 
@@ -399,13 +425,24 @@ async def _new_page(request: Request, orgs: list[int], kind: str | None, organis
         "hour_days": hour_values or hour_rows([]), **_names()})
 
 
-def _edit_page(request: Request, asset: dict[str, Any], state: FormState, *, status: int = 200,
-               hour_values: list[dict[str, Any]] | None = None,
-               closure_form: FormState | None = None) -> Template:
+async def _edit_page(request: Request, asset: dict[str, Any], state: FormState, *, status: int = 200,
+                     hour_values: list[dict[str, Any]] | None = None,
+                     closure_form: FormState | None = None,
+                     calendar_form: FormState | None = None) -> Template:
+    calendar = await external.external_calendar(current_identity(request), asset["id"])
     return Template("our_assets/edit.html", status_code=status, context={
         "asset": asset, "kind": asset["kind"], "form": state, "values": state.values,
         "errors": state.errors, "offerable_networks": asset["offerable_networks"],
         "hour_days": hour_values or hour_rows(asset["opening_hours"]),
         "closures": closure_rows(asset), "closure_form": closure_form or FormState(),
+        "repeat_choices": [(k, i18n.gettext(v)) for k, v in closure_choices.REPEATS.items()],
+        "external_calendar": _calendar_view(calendar), "calendar_form": calendar_form or FormState(),
         "flash": _flash(request), "now": datetime.now(ZoneInfo(asset["timezone"])),
         **_names()})
+
+
+def _calendar_view(calendar: Any) -> dict[str, Any] | None:
+    if calendar is None:
+        return None
+    return {**calendar.__dict__, "error_text": i18n.translate(calendar.error, calendar.error_params)
+            if calendar.error else ""}

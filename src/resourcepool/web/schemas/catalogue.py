@@ -38,7 +38,7 @@ class FreeOut(msgspec.Struct):
 class BusyOut(msgspec.Struct):
     start: datetime
     end: datetime
-    source: Literal["booking", "closure", "closed"]
+    source: Literal["booking", "closure", "external", "closed"]
 
 
 class AvailabilityOut(msgspec.Struct):
