@@ -66,6 +66,22 @@ _TEXTS: dict[str, dict[str, tuple[str, str]]] = {
             "{network}.\n\nReason: {note}\n\n{url}\n",
         ),
     },
+    "verify_again": {
+        "de": (
+            "Bitte erneut bestätigen: {organisation}",
+            "Hallo {name},\n\ndie Koordination des {changed_by} hat Namen oder Sektor von "
+            "„{organisation}“ geändert. Deshalb wartet die Organisation im {network} erneut auf "
+            "Ihre Bestätigung; bis dahin kann sie dort nicht neu buchen. Ihre bestehenden "
+            "Buchungen bleiben, wie sie sind.\n\n{url}\n",
+        ),
+        "en": (
+            "Please verify again: {organisation}",
+            "Hello {name},\n\nthe coordinators of {changed_by} have changed the name or sector of "
+            "\"{organisation}\". It is therefore waiting for your verification in {network} again; "
+            "until then it cannot make new bookings there. Its existing bookings stay as they "
+            "are.\n\n{url}\n",
+        ),
+    },
     "application": {
         "de": (
             "Neue Bewerbung: {organisation}",
