@@ -81,9 +81,10 @@ class BookingContext:
     managers: list[dict[str, Any]]
 
 
-async def booking_context(asset_id: int, organisation_id: int) -> BookingContext | None:
+async def booking_context(identity: Identity, asset_id: int, organisation_id: int) -> BookingContext | None:
     """The asset (locked) with its policy, hours, closures and managers, and the booking
-    organisation; None when the asset does not exist.
+    organisation; None when the asset does not exist or `identity` may not see it
+    (assets.queries.visible_sql): booking it must not confirm that it exists.
 
     The asset row is locked FOR NO KEY UPDATE, so bookings of one asset are written one after
     another: for a pooled asset that makes "at most N units" safe, for a single unit the
@@ -116,9 +117,9 @@ async def booking_context(asset_id: int, organisation_id: int) -> BookingContext
                FROM membership m JOIN app_user u ON u.id = m.user_id
                WHERE m.organisation_id = a.organisation_id AND m.role = 'manager'
                  AND u.is_active) mg
-           WHERE a.id = $1
+           WHERE a.id = $1 AND {visible_sql('a', '$3', '$4')}
            FOR NO KEY UPDATE OF a""",
-        asset_id, organisation_id,
+        asset_id, organisation_id, *visibility_params(identity),
     )
     if row is None:
         return None

@@ -71,9 +71,10 @@ def _slot_taken(conflicts: list[dict[str, str]]) -> SlotUnavailable:
     return SlotUnavailable(N_("This time is already booked."), field="start", conflicts=conflicts)
 
 
-async def _load(asset_id: int, organisation_id: int) -> queries.BookingContext:
-    """Read (and lock) the asset, the booker, opening hours, closures and managers."""
-    ctx = await queries.booking_context(asset_id, organisation_id)
+async def _load(identity: Identity, asset_id: int, organisation_id: int) -> queries.BookingContext:
+    """Read (and lock) the asset, the booker, opening hours, closures and managers; NotFound
+    for an asset the identity may not see, as for one that does not exist."""
+    ctx = await queries.booking_context(identity, asset_id, organisation_id)
     if ctx is None:
         raise NotFound(N_("This asset does not exist."), field="asset_id")
     if ctx.booker is None:
@@ -189,7 +190,7 @@ async def request_booking(
         ctx = None
         try:
             async with DB.transaction():
-                ctx = await _load(asset_id, org_id)
+                ctx = await _load(identity, asset_id, org_id)
                 assert ctx.booker is not None
                 policies.check_request(ctx.asset, ctx.booker, start, end, quantity, clock.now(),
                                        _opening(ctx))
@@ -228,7 +229,7 @@ async def _request_series(identity: Identity, asset_id: int, org_id: int, start:
                           rule_text: str, on_conflict: str) -> dict[str, Any]:
     async def attempt() -> dict[str, Any]:
         async with DB.transaction():
-            ctx = await _load(asset_id, org_id)
+            ctx = await _load(identity, asset_id, org_id)
             assert ctx.booker is not None
             asset, now, opening = ctx.asset, clock.now(), _opening(ctx)
             tz = asset.tz
