@@ -22,6 +22,7 @@ from resourcepool.paths import static_dir
 from resourcepool.settings import Settings, get_settings
 from resourcepool.web.auth import IdentityMiddleware, identify_unrouted_request
 from resourcepool.web.errors import EXCEPTION_HANDLERS
+from resourcepool.web.origin import SameOriginMiddleware
 from resourcepool.web.routes import API, OTHER, PAGES
 from resourcepool.web.security import add_security_headers
 from resourcepool.web.templating import build_environment
@@ -56,7 +57,8 @@ def create_app(settings: Settings | None = None, *, background: bool = True) -> 
         ],
         lifespan=[database],
         middleware=[
-            DefineMiddleware(IdentityMiddleware, exclude=["^/static/", "^/health$", "^/schema"])
+            DefineMiddleware(IdentityMiddleware, exclude=["^/static/", "^/health$", "^/schema"]),
+            SameOriginMiddleware(),
         ],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
