@@ -4,6 +4,7 @@ import pytest
 
 from resourcepool.db import sql
 from tests.bounded_work import at_most_calls
+from tests.db_state import database_state
 
 
 @pytest.fixture
@@ -262,9 +263,11 @@ async def test_asset_ids_out_of_range__are_a_4xx_not_a_500(manager, api_as):
     api = await api_as(manager)
     for url in ("/api/v1/assets/99999999999999999999999", "/api/v1/assets/0"):
         assert 400 <= (await api.get(url)).status_code < 500
+    before = await database_state()
     response = await api.post("/api/v1/assets", json=room(manager.organisation.id, policy={
         "allowed_organisation_ids": [2**70]}))
     assert response.status_code in (400, 422)
+    assert await database_state() == before
 
 
 async def test_openapi_document__lists_the_asset_endpoints(client):

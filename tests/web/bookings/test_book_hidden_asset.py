@@ -8,6 +8,7 @@ import pytest
 from resourcepool.db import sql
 from tests.fixtures.bookings import tomorrow_at
 from tests.fixtures.platform import post_form
+from tests.db_state import database_state
 
 MISSING = 10**12
 
@@ -50,8 +51,11 @@ async def test_api__booking_a_hidden_asset_answers_exactly_as_a_missing_one(stra
 
 async def test_api__a_paused_asset_you_may_see__is_still_refused_as_inactive(stranger_and_hidden, api_as):
     user, _, paused = stranger_and_hidden
-    response = await (await api_as(user)).post("/api/v1/bookings", json=_request(paused.id))
+    api = await api_as(user)
+    before = await database_state()
+    response = await api.post("/api/v1/bookings", json=_request(paused.id))
     assert response.status_code == 422 and response.json()["rule"] == "asset_inactive"
+    assert await database_state() == before
 
 
 async def test_page__booking_form_and_post_for_a_hidden_asset_are_404(stranger_and_hidden, sign_in):
