@@ -69,8 +69,8 @@ _TEXTS: dict[str, dict[str, tuple[str, str]]] = {
     "verify_again": {
         "de": (
             "Bitte erneut bestätigen: {organisation}",
-            "Hallo {name},\n\ndie Koordination des {changed_by} hat Namen oder Sektor von "
-            "„{organisation}“ geändert. Deshalb wartet die Organisation im {network} erneut auf "
+            "Hallo {name},\n\ndie Koordination von „{changed_by}“ hat Namen oder Bereich von "
+            "„{organisation}“ geändert. Deshalb wartet die Organisation in „{network}“ erneut auf "
             "Ihre Bestätigung; bis dahin kann sie dort nicht neu buchen. Ihre bestehenden "
             "Buchungen bleiben, wie sie sind.\n\n{url}\n",
         ),
