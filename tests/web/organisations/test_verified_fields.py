@@ -45,7 +45,7 @@ async def test_manager__cannot_change_the_sector_after_verification_and_so_canno
 
     assert response.status_code == 403, response.text
     assert response.json()["code"] == "forbidden" and response.json()["field"] == "sector"
-    assert "coordinators" in response.json()["detail"]
+    assert "Koordination" in response.json()["detail"]
     assert await _state(org.id) == before
     start = tomorrow_at(10)
     booking = await api.post("/api/v1/bookings", json={
