@@ -102,7 +102,8 @@ BAD = {
     "bad on_conflict": ({"on_conflict": "maybe"}, 400),
     "foreign organisation": ({"organisation_id": "THIRD"}, 403),
     "unknown organisation": ({"organisation_id": 999999}, 403),
-    "retired asset": ({"asset_id": "RETIRED"}, 422),
+    # Retired assets are seen by their owners only: to anyone else it does not exist.
+    "retired asset": ({"asset_id": "RETIRED"}, 404),
     "unknown asset": ({"asset_id": 999999}, 404),
     "huge asset id": ({"asset_id": 2**70}, 400),
     "unknown field": ({"colour": "red"}, 400),
