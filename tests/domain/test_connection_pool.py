@@ -1,5 +1,7 @@
 """The pool hands out clean connections without asyncpg's per-release reset query."""
 
+import secrets
+
 import asyncpg
 import pytest
 
@@ -13,8 +15,11 @@ async def test_a_connection_released_inside_a_failed_transaction__comes_back_cle
         async with DB.transaction():
             await sql.fetch_value("SELECT 1 / 0")
     # Another database on the same server (another test run, another app) with a transaction
-    # left open must not count: only this database's connections are the pool's.
-    elsewhere = await asyncpg.connect(_with_database(database_url, "template1"))
+    # left open must not count: only this database's connections are the pool's. (A database
+    # of its own: a session held open in template1 would stop others' CREATE DATABASE.)
+    other = f"rp_idle_{secrets.token_hex(4)}"
+    await sql.execute(f'CREATE DATABASE "{other}" TEMPLATE template0')
+    elsewhere = await asyncpg.connect(_with_database(database_url, other))
     try:
         await elsewhere.execute("BEGIN; SELECT 1")
         # Every connection of the pool answers (none is left in an aborted transaction),
@@ -26,6 +31,7 @@ async def test_a_connection_released_inside_a_failed_transaction__comes_back_cle
                                          "AND datname = current_database()") == 0
     finally:
         await elsewhere.close()
+        await sql.execute(f'DROP DATABASE IF EXISTS "{other}" WITH (FORCE)')
 
 
 async def test_the_pool__releases_connections_without_a_reset_round_trip(app):
