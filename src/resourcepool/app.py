@@ -11,7 +11,6 @@ from litestar.config.csrf import CSRFConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import RedocRenderPlugin
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
@@ -22,6 +21,8 @@ from resourcepool.paths import static_dir
 from resourcepool.settings import Settings, get_settings
 from resourcepool.web.auth import IdentityMiddleware, identify_unrouted_request
 from resourcepool.web.errors import EXCEPTION_HANDLERS
+from resourcepool.web.openapi import ApiDocsPage, document_problems
+from resourcepool.web.origin import SameOriginMiddleware
 from resourcepool.web.routes import API, OTHER, PAGES
 from resourcepool.web.security import add_security_headers
 from resourcepool.web.templating import build_environment
@@ -49,9 +50,11 @@ def create_app(settings: Settings | None = None, *, background: bool = True) -> 
                 stop_embedded(settings.pg_dir)
 
     api = Router(path="/api/v1", route_handlers=API)
-    return Litestar(
+    # HTML pages are not API operations: the OpenAPI document lists the JSON API only.
+    pages = Router(path="/", route_handlers=PAGES, include_in_schema=False)
+    app = Litestar(
         route_handlers=[
-            *PAGES,
+            pages,
             api,
             *OTHER,
             create_static_files_router(path="/static", directories=[static_dir()], name="static",
@@ -59,7 +62,8 @@ def create_app(settings: Settings | None = None, *, background: bool = True) -> 
         ],
         lifespan=[database],
         middleware=[
-            DefineMiddleware(IdentityMiddleware, exclude=["^/static/", "^/health$", "^/schema"])
+            DefineMiddleware(IdentityMiddleware, exclude=["^/static/", "^/health$", "^/schema"]),
+            SameOriginMiddleware(),
         ],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
@@ -77,7 +81,7 @@ def create_app(settings: Settings | None = None, *, background: bool = True) -> 
             title="resourcepool API",
             version=__version__,
             path="/schema",
-            render_plugins=[RedocRenderPlugin(js_url="/static/vendor/redoc.standalone.js", google_fonts=False)],
+            render_plugins=[ApiDocsPage()],
         ),
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         after_exception=[identify_unrouted_request],
@@ -85,3 +89,5 @@ def create_app(settings: Settings | None = None, *, background: bool = True) -> 
         request_max_body_size=8 * 1024 * 1024,
         debug=settings.debug,
     )
+    document_problems(app)
+    return app

@@ -23,7 +23,7 @@ def _values(language: str) -> dict[str, str]:
         "name": "Anna", "inviter": "Bernd", "organisation": "TuS Herten", "network": "Quartiersnetz",
         "role": "manager", "url": "https://rp.example/x", "note": "Willkommen", "link": "https://rp.example/l",
         "asset": "Saal", "owner": "Bürgerhaus", "purpose": "Chorprobe", "reason": "Wasserschaden",
-        "where": "Hauptstraße 1", "settings": "https://rp.example/account",
+        "where": "Hauptstraße 1", "settings": "https://rp.example/account", "changed_by": "Westerholt",
         "when": i18n.format_span(START, END, "Europe/Berlin", language),
     }
 

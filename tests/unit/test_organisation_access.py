@@ -34,9 +34,30 @@ def test_only_the_networks_coordinators_decide():
 
 
 def test_managers_and_coordinators_of_a_verifying_network_invite():
-    assert access.can_invite(_who({10: "manager"}), 10, [])
-    assert not access.can_invite(_who({10: "member"}), 10, [1])
-    assert access.can_invite(_who(coordinated=[1]), 10, [1])
+    assert access.can_invite(_who({10: "manager"}), 10, {})
+    assert not access.can_invite(_who({10: "member"}), 10, {1: "verified"})
+    assert access.can_invite(_who(coordinated=[1]), 10, {1: "verified"})
     # Coordinating a network where it only applied, or another network, is not enough.
-    assert not access.can_invite(_who(coordinated=[2]), 10, [1])
-    assert not access.can_invite(None, 10, [1])
+    assert not access.can_invite(_who(coordinated=[1]), 10, {1: "pending"})
+    assert not access.can_invite(_who(coordinated=[2]), 10, {1: "verified"})
+    assert not access.can_invite(None, 10, {1: "verified"})
+
+
+def test_coordinators_invite_only_into_organisations_their_networks_hold_wholly():
+    # A member sees the organisation's business in every network it is in: a coordinator of
+    # network 2 must not place one into an organisation network 1 shares.
+    shared = {1: "verified", 2: "verified"}
+    assert not access.can_invite(_who(coordinated=[2]), 10, shared)
+    assert not access.can_invite(_who(coordinated=[2]), 10, {1: "pending", 2: "verified"})
+    assert not access.can_invite(_who(coordinated=[2]), 10, {1: "rejected", 2: "verified"})
+    assert access.can_invite(_who(coordinated=[1, 2]), 10, shared)
+
+
+def test_name_and_sector__change_through_the_coordinators_once_a_network_verified_or_decides():
+    assert not access.verified_fields_locked({})
+    assert not access.verified_fields_locked({1: "rejected"})
+    assert access.verified_fields_locked({1: "pending"})
+    assert access.verified_fields_locked({1: "rejected", 2: "verified"})
+    assert access.can_change_verified(_who(coordinated=[2]), {1: "verified", 2: "pending"})
+    assert not access.can_change_verified(_who(coordinated=[2]), {1: "verified", 2: "rejected"})
+    assert not access.can_change_verified(_who({10: "manager"}), {1: "verified"})

@@ -1,4 +1,5 @@
-"""Every API operation in the OpenAPI document, fed generated input: never a server error.
+"""Every API operation in the OpenAPI document, fed generated input: never a server error, and
+never a status (or content type) the operation does not document.
 
 Schemathesis generates valid (positive) and invalid (negative) requests from the app's own
 OpenAPI document. Its runner is synchronous, so Hypothesis runs in a worker thread and hands
@@ -30,6 +31,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import content_type_conformance, status_code_conformance
 
 from resourcepool.accounts.api_tokens import create_api_token
 
@@ -55,7 +57,9 @@ def _fuzz_operation(operation, token: str, loop: asyncio.AbstractEventLoop,
             client.request(prepared.method, prepared.url, headers=dict(prepared.headers), content=body),
             loop,
         ).result(timeout=60)
-        case.validate_response(response, checks=[not_a_server_error], headers=headers)
+        # Also: every status answered is one the operation documents, with its content type.
+        case.validate_response(response, checks=[not_a_server_error, status_code_conformance,
+                                                 content_type_conformance], headers=headers)
 
     run()
 
@@ -203,7 +207,7 @@ async def test_api__hostile_values_in_every_field_are_never_a_server_error(clien
                     kwargs["json"] = body
                 response = await client.request(method.upper(), url, **kwargs)
                 sent += 1
-                if response.status_code >= 500:
+                if response.status_code >= 500 or str(response.status_code) not in operation["responses"]:
                     failures.append(f"{method.upper()} {url[:120]} {query!r:.80} {str(body)[:200]} "
                                     f"-> {response.status_code}")
     assert sent > 500

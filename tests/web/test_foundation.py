@@ -1,6 +1,7 @@
 """The app answers, speaks both languages and sends its security headers on every response."""
 
 from tests.fixtures.platform import post_form
+from tests.db_state import database_state
 
 SECURITY_HEADERS = ("content-security-policy", "x-content-type-options", "referrer-policy")
 
@@ -45,8 +46,10 @@ async def test_language_switch__sets_english_for_the_next_page(client):
 
 async def test_form_post_without_csrf_token__is_refused_with_403(client):
     await client.get("/")
+    before = await database_state()
     response = await client.post("/language", data={"language": "en"})
     assert response.status_code == 403
+    assert await database_state() == before
 
 
 async def test_redirect_target__stays_on_this_site(client):

@@ -12,7 +12,7 @@ from resourcepool.accounts.sessions import end_all_sessions
 from resourcepool.accounts.user_tokens import use_up_user_tokens
 from resourcepool.db import sql
 from resourcepool.errors import N_, Conflict, NotFound, ValidationFailed
-from resourcepool.textrules import has_control_characters
+from resourcepool.textrules import check_characters, has_control_characters
 
 LANGUAGES = ("de", "en")
 
@@ -48,9 +48,9 @@ def validate_name(name: str, *, field: str = "name", max_length: int = 200) -> s
     name = (name or "").strip()
     if not name:
         raise ValidationFailed(N_("Please enter a name."), field=field)
-    if has_control_characters(name):
-        # NUL cannot be stored, and a line break in a name would break the headers of emails.
-        raise ValidationFailed(N_("This text contains characters that are not allowed."), field=field)
+    # NUL cannot be stored, a line break in a name would break the headers of emails, and a
+    # direction override would make one name look like another.
+    check_characters(name, field)
     if len(name) > max_length:
         raise ValidationFailed(
             N_("The name may have at most %(max)s characters."), field=field, max=max_length

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any, Iterable
 
 from resourcepool.errors import N_, ValidationFailed
-from resourcepool.textrules import clean_text, has_control_characters
+from resourcepool.textrules import check_characters, clean_text, has_control_characters
 
 KINDS = ("room", "vehicle", "device", "expertise")
 STATUSES = ("draft", "active", "paused", "retired")
@@ -126,8 +126,7 @@ def _text(name: str, value: Any) -> str:
     if not isinstance(value, str):
         raise ValidationFailed(N_("Enter text."), field=name)
     value = value.strip()
-    if has_control_characters(value, multiline=name in _MULTILINE):
-        raise ValidationFailed(N_("This text contains characters that are not allowed."), field=name)
+    check_characters(value, name, multiline=name in _MULTILINE)
     limit = _TEXT_LIMITS[name]
     if len(value) > limit:
         raise ValidationFailed(N_("At most %(limit)s characters, please."), field=name, limit=limit)
@@ -154,8 +153,8 @@ def _free_list(name: str, value: Any) -> list[str]:
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
         raise ValidationFailed(N_("Enter a list of words."), field=name)
     items, length = _LIST_LIMITS[name]
-    if any(has_control_characters(v) for v in value):
-        raise ValidationFailed(N_("This text contains characters that are not allowed."), field=name)
+    for v in value:
+        check_characters(v, name)
     cleaned = list(dict.fromkeys(v.strip() for v in value if v.strip()))
     if len(cleaned) > items or any(len(v) > length for v in cleaned):
         raise ValidationFailed(N_("At most %(items)s entries of %(length)s characters each."),

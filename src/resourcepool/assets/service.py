@@ -37,9 +37,10 @@ async def _managed(identity: Identity | None, asset_id: int) -> dict[str, Any]:
 async def _resolve_networks(organisation_id: int, slugs: list[str] | None) -> list[dict[str, Any]]:
     """The networks to offer in: the given slugs (each verified for the owner), else all of them."""
     offerable = await queries.offerable_networks(organisation_id)
+    if not offerable:
+        # Whatever networks were asked for: an organisation verified nowhere offers nothing.
+        raise Forbidden(N_("Your organisation must be verified in a network before it can offer assets."))
     if slugs is None:
-        if not offerable:
-            raise Forbidden(N_("Your organisation must be verified in a network before it can offer assets."))
         return offerable
     if not isinstance(slugs, list) or not all(isinstance(s, str) for s in slugs):
         raise ValidationFailed(N_("Choose the networks by their short names."), field="networks")

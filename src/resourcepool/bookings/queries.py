@@ -95,11 +95,12 @@ class BookingContext:
     booker_wants_emails: bool = True  # the person booking (user_id given) wants emails
 
 
-async def booking_context(asset_id: int, organisation_id: int, start: datetime, end: datetime,
-                          user_id: int | None = None) -> BookingContext | None:
+async def booking_context(identity: Identity, asset_id: int, organisation_id: int,
+                          start: datetime, end: datetime) -> BookingContext | None:
     """The asset (locked) with its policy, hours, the busy times meeting [start, end) and
-    managers (those who want emails), and the booking organisation; None when the asset does
-    not exist. With `user_id`, whether the person booking wants emails about it.
+    managers (those who want emails), and the booking organisation, and whether the person
+    booking wants emails about it; None when the asset does not exist or `identity` may not
+    see it (assets.queries.visible_sql): booking it must not confirm that it exists.
 
     The asset row is locked FOR NO KEY UPDATE, so bookings of one asset are written one after
     another: for a pooled asset that makes "at most N units" safe, for a single unit the
@@ -137,9 +138,10 @@ async def booking_context(asset_id: int, organisation_id: int, start: datetime, 
                FROM membership m JOIN app_user u ON u.id = m.user_id
                WHERE m.organisation_id = a.organisation_id AND m.role = 'manager'
                  AND u.is_active AND {WANTS_OWNER_EMAILS}) mg
-           WHERE a.id = $1
+           WHERE a.id = $1 AND {visible_sql('a', '$7', '$8')}
            FOR NO KEY UPDATE OF a""",
-        asset_id, organisation_id, start, end, clock.now(), user_id,
+        asset_id, organisation_id, start, end, clock.now(), identity.user_id,
+        *visibility_params(identity),
     )
     if row is None:
         return None

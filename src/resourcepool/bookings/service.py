@@ -72,13 +72,14 @@ def _slot_taken(conflicts: list[dict[str, str]]) -> SlotUnavailable:
     return SlotUnavailable(N_("This time is already booked."), field="start", conflicts=conflicts)
 
 
-async def _load(asset_id: int, organisation_id: int, start: datetime, end: datetime,
-                user_id: int) -> queries.BookingContext:
+async def _load(identity: Identity, asset_id: int, organisation_id: int, start: datetime,
+                end: datetime) -> queries.BookingContext:
     """Read (and lock) the asset, the booker, opening hours, the busy times meeting
-    [start, end) and the managers."""
-    ctx = await queries.booking_context(asset_id, organisation_id, start, end, user_id)
+    [start, end) and the managers; NotFound for an asset the identity may not see, as for one
+    that does not exist."""
+    ctx = await queries.booking_context(identity, asset_id, organisation_id, start, end)
     if ctx is not None and ctx.needs_repair and await ensure_covered(asset_id, end):
-        ctx = await queries.booking_context(asset_id, organisation_id, start, end, user_id)
+        ctx = await queries.booking_context(identity, asset_id, organisation_id, start, end)
     if ctx is None:
         raise NotFound(N_("This asset does not exist."), field="asset_id")
     if ctx.booker is None:
@@ -202,7 +203,7 @@ async def request_booking(
         ctx = None
         try:
             async with DB.transaction():
-                ctx = await _load(asset_id, org_id, start, end, identity.user_id)
+                ctx = await _load(identity, asset_id, org_id, start, end)
                 assert ctx.booker is not None
                 policies.check_request(ctx.asset, ctx.booker, start, end, quantity, clock.now(),
                                        opening_check(ctx.hours, ctx.busy, ctx.asset.timezone))
@@ -244,7 +245,7 @@ async def _request_series(identity: Identity, asset_id: int, org_id: int, start:
                           rule_text: str, on_conflict: str) -> dict[str, Any]:
     async def attempt() -> dict[str, Any]:
         async with DB.transaction():
-            ctx = await _load(asset_id, org_id, start, start, identity.user_id)
+            ctx = await _load(identity, asset_id, org_id, start, start)
             assert ctx.booker is not None
             asset, now = ctx.asset, clock.now()
             tz = asset.tz

@@ -53,6 +53,13 @@ MESSAGES: dict[str, Message] = {
         (_GREETING, "",
          N_("the coordinators have declined \"%(organisation)s\"'s application to %(network)s."), "",
          N_("Reason: %(note)s"), "", "%(url)s")),
+    "verify_again": Message(
+        N_("Please verify again: %(organisation)s"),
+        (_GREETING, "",
+         N_("the coordinators of %(changed_by)s have changed the name or sector of "
+            "\"%(organisation)s\". It is therefore waiting for your verification in %(network)s "
+            "again; until then it cannot make new bookings there. Its existing bookings stay as "
+            "they are."), "", "%(url)s")),
     "application": Message(
         N_("New application: %(organisation)s"),
         (_GREETING, "",

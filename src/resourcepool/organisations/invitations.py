@@ -19,6 +19,7 @@ from resourcepool.errors import N_, Conflict, Forbidden, NotFound
 from resourcepool.notifications import messages
 from resourcepool.notifications.outbox import enqueue_message
 from resourcepool.organisations import access
+from resourcepool.organisations.queries import network_entries
 from resourcepool.settings import get_settings
 
 # Longer than a link's 7 days: nothing secret is in the email, and people are on holiday.
@@ -48,13 +49,16 @@ class OpenInvitation:
     expires_at: datetime
 
 
+async def may_invite(identity: Identity, organisation_id: int) -> bool:
+    """Whether the identity may invite into the organisation (access.can_invite)."""
+    if access.can_manage(identity, organisation_id):
+        return True
+    return access.can_invite(identity, organisation_id, await network_entries(organisation_id))
+
+
 async def require_inviter(identity: Identity, organisation_id: int) -> None:
-    """Forbidden unless a manager of the organisation or a coordinator of a network that verified it."""
-    verified = await sql.fetch(
-        "SELECT network_id FROM network_organisation WHERE organisation_id = $1 AND status = 'verified'",
-        organisation_id,
-    )
-    if not access.can_invite(identity, organisation_id, [r["network_id"] for r in verified]):
+    """Forbidden unless a manager, or a coordinator whose networks hold the organisation wholly."""
+    if not await may_invite(identity, organisation_id):
         raise Forbidden(N_("Only managers of this organisation may do this."))
 
 

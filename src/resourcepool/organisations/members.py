@@ -48,7 +48,8 @@ async def invite_member(identity: Identity, organisation_id: int, email: str, na
     """Invite a person: someone new gets an account, a membership and a link to set a password;
     someone with an account gets an invitation to accept (invitations.offer_membership).
 
-    Managers invite, and so do coordinators of a network that verified the organisation.
+    Managers invite, and so do coordinators whose networks hold the organisation wholly
+    (access.can_invite).
     """
     async with DB.transaction():
         organisation = await sql.fetch_value(

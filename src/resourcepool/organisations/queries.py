@@ -8,7 +8,7 @@ public side only.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -143,11 +143,16 @@ async def _entries(organisation_ids: list[int]) -> dict[int, list[NetworkEntry]]
 
 def _view(identity: Identity | None, row: dict[str, Any], entries: list[NetworkEntry]) -> OrganisationView:
     # A coordinator's right to the private side ends when their network turns it down.
-    network_ids = [e.network_id for e in entries if e.status in ("pending", "verified")]
+    network_ids = [e.network_id for e in entries if e.status in access.OPEN_STATUSES]
     private = access.can_see_private(identity, row["id"], network_ids)
-    if not private:
-        # Outsiders see only the networks that admitted it; a coordinator sees their own too.
-        entries = [e for e in entries if e.status == "verified"]
+    if not (identity is not None and identity.is_member_of(row["id"])):
+        # Outsiders see only the networks that admitted it. A coordinator sees their own
+        # network's entry as well, but another network's waiting list, refusal or note to the
+        # organisation is that network's business.
+        entries = [e if identity is not None and identity.coordinates(e.network_id)
+                   else replace(e, decision_note="")
+                   for e in entries
+                   if e.status == "verified" or (identity is not None and identity.coordinates(e.network_id))]
     return OrganisationView(
         id=row["id"], name=row["name"], sector=row["sector"], description=row["description"],
         address=row["address"], district=row["district"], website=row["website"],
@@ -218,6 +223,15 @@ async def get_organisation(identity: Identity | None, organisation_id: int) -> O
         raise NotFound(N_("No such organisation."))
     entries = await _entries([organisation_id])
     return _view(identity, row, entries[organisation_id])
+
+
+async def network_entries(organisation_id: int) -> dict[int, str]:
+    """network id → the organisation's status there, for every network it ever entered (no
+    access check: for the use cases that decide who may act on it)."""
+    rows = await sql.fetch(
+        "SELECT network_id, status FROM network_organisation WHERE organisation_id = $1", organisation_id
+    )
+    return {r["network_id"]: r["status"] for r in rows}
 
 
 _MEMBERS = """SELECT u.id AS user_id, u.name, u.email, m.role, u.password_hash IS NOT NULL AS has_password

@@ -19,13 +19,14 @@ from resourcepool.errors import N_, Conflict, Forbidden, NotFound, ValidationFai
 from resourcepool.notifications import messages
 from resourcepool.notifications.outbox import enqueue_message
 from resourcepool.organisations import access
-from resourcepool.organisations.queries import SLUG, NetworkInfo, get_network, get_network_by_slug
+from resourcepool.organisations.queries import SLUG, NetworkInfo, get_network, get_network_by_slug, network_entries
 from resourcepool.organisations.tables import SECTORS
 from resourcepool.settings import get_settings
 from resourcepool.textrules import clean_text
 
 LOCALES = ("de", "en")
 DETAIL_LIMITS = {"description": 5000, "address": 500, "district": 100, "contact_phone": 50, "website": 500}
+DETAIL_FIELDS_ALL = ("name", "sector", *DETAIL_LIMITS, "contact_email")
 
 
 @dataclass(frozen=True)
@@ -205,8 +206,9 @@ async def apply_to_network(identity: Identity, organisation_id: int, network_slu
         await _enter_network(network, organisation_id, name)
 
 
-async def _enter_network(network: NetworkInfo, organisation_id: int, organisation_name: str) -> None:
-    """Put an organisation on the network's waiting list and tell its coordinators."""
+async def _enter_network(network: NetworkInfo, organisation_id: int, organisation_name: str,
+                         message: str = "application", **values: str) -> None:
+    """Put an organisation on the network's waiting list and tell its coordinators (`message`)."""
     await sql.execute(
         """INSERT INTO network_organisation (network_id, organisation_id, status, applied_at)
            VALUES ($1, $2, 'pending', $3)
@@ -221,8 +223,8 @@ async def _enter_network(network: NetworkInfo, organisation_id: int, organisatio
     )
     for c in coordinators:
         subject, body = messages.render(
-            "application", c["locale"], name=c["name"], organisation=organisation_name,
-            network=network.name, url=f"{get_settings().base_url}/coordinator",
+            message, c["locale"], name=c["name"], organisation=organisation_name,
+            network=network.name, url=f"{get_settings().base_url}/coordinator", **values,
         )
         await enqueue_message(c["email"], subject, body, to_name=c["name"])
 
@@ -266,20 +268,70 @@ async def reject_organisation(identity: Identity, network_id: int, organisation_
     await _decide(identity, network_id, organisation_id, "rejected", note)
 
 
+VERIFIED_FIELDS = ("name", "sector")
+
+
 async def update_organisation(identity: Identity, organisation_id: int, data: dict[str, Any]) -> None:
-    """Its managers change an organisation's details (only the fields given)."""
-    if not access.can_manage(identity, organisation_id):
-        raise Forbidden(N_("Only managers of this organisation may do this."))
+    """Change an organisation's details (only the fields given; unchanged values are no change).
+
+    Its managers change the details. The name and sector are what verification vouches for
+    (SPEC §8 Trust): once a network has verified the organisation or is deciding about it, they
+    change only through the coordinators of such a network. A coordinator's change sends the
+    organisation back to pending in the networks they do not coordinate — its bookings and holds
+    stay as they are — and those networks' coordinators are asked to verify it again. The
+    database refuses any other writer (trigger `organisation_verified_fields`).
+    """
     changes = clean_details(data, partial=True)
-    if not changes:
-        return
-    assignments = ", ".join(f"{key} = ${i}" for i, key in enumerate(changes, start=2))
-    done = await sql.fetch_value(
-        f"UPDATE organisation SET {assignments} WHERE id = $1 RETURNING id",
-        organisation_id, *changes.values(),
-    )
-    if done is None:
-        raise NotFound(N_("No such organisation."))
+    async with DB.transaction():
+        # NO KEY UPDATE: the organisation's own bookings (foreign keys) need not wait.
+        current = await sql.fetch_one(
+            f"SELECT {', '.join(DETAIL_FIELDS_ALL)} FROM organisation WHERE id = $1 FOR NO KEY UPDATE",
+            organisation_id,
+        )
+        if current is None:
+            raise NotFound(N_("No such organisation."))
+        entries = await network_entries(organisation_id)
+        manager = access.can_manage(identity, organisation_id)
+        coordinator = access.can_change_verified(identity, entries)
+        if not (manager or coordinator):
+            raise Forbidden(N_("Only managers of this organisation may do this."))
+        changes = {k: v for k, v in changes.items() if v != current[k]}
+        vouched = [k for k in changes if k in VERIFIED_FIELDS]
+        locked = access.verified_fields_locked(entries)
+        if vouched and locked and not coordinator:
+            raise Forbidden(N_("The network's coordinators have verified the name and sector. "
+                               "Please ask them to change them."), field=vouched[0])
+        if any(k not in VERIFIED_FIELDS for k in changes) and not manager:
+            raise Forbidden(N_("Only managers of this organisation may do this."))
+        if not changes:
+            return
+        if vouched and locked:
+            # The trigger lets a coordinator of one of its networks through, no one else.
+            await sql.execute("SELECT set_config('resourcepool.acting_coordinator', $1, true)",
+                              str(identity.user_id))
+        assignments = ", ".join(f"{key} = ${i}" for i, key in enumerate(changes, start=2))
+        try:
+            await sql.execute(f"UPDATE organisation SET {assignments} WHERE id = $1",
+                              organisation_id, *changes.values())
+        except asyncpg.InsufficientPrivilegeError:
+            raise Forbidden(N_("The network's coordinators have verified the name and sector. "
+                               "Please ask them to change them."), field=vouched[0]) from None
+        if vouched and locked:
+            await _verify_again_elsewhere(identity, organisation_id, entries,
+                                          changes.get("name", current["name"]))
+
+
+async def _verify_again_elsewhere(identity: Identity, organisation_id: int, entries: dict[int, str],
+                                  name: str) -> None:
+    """After a coordinator changed what verification vouches for: the other networks that had
+    verified the organisation verify it again (pending; bookings and holds untouched)."""
+    by = min(n for n, status in entries.items()
+             if status in access.OPEN_STATUSES and identity.coordinates(n))
+    by_name = (await get_network(by)).name
+    for network_id, status in sorted(entries.items()):
+        if status == "verified" and not identity.coordinates(network_id):
+            await _enter_network(await get_network(network_id), organisation_id, name,
+                                 "verify_again", changed_by=by_name)
 
 
 async def create_coordinator(network_slug: str, email: str, name: str, password: str | None) -> int:

@@ -7,6 +7,7 @@ Bad input is always a 4xx with a stable `code`; anything unexpected is logged an
 from __future__ import annotations
 
 import logging
+from hmac import compare_digest
 from http import HTTPStatus
 from typing import Any
 
@@ -18,7 +19,11 @@ from litestar.exceptions import (
     PermissionDeniedException,
     ValidationException,
 )
+from litestar.datastructures import Cookie
+from litestar.middleware.csrf import CSRF_SECRET_LENGTH, generate_csrf_hash, generate_csrf_token
 from litestar.response import Redirect, Template
+from litestar.utils.empty import value_or_default
+from litestar.utils.scope.state import ScopeState
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from resourcepool import errors
@@ -99,13 +104,36 @@ def problem(
     return Response(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
+def _csrf_token_for_page(request: Request) -> Cookie | None:
+    """Make sure an error page's forms (language switch, sign-out) carry a valid CSRF token.
+
+    A 404/405 is answered before the CSRF middleware runs, and a refused post never got a token:
+    the page would render an empty one and its forms would fail. Reuse the browser's valid
+    cookie, or issue a new token together with the cookie to set (returned)."""
+    config = request.app.csrf_config
+    state = ScopeState.from_scope(request.scope)
+    if config is None or value_or_default(state.csrf_token, ""):
+        return None
+    cookie = request.cookies.get(config.cookie_name, "")
+    secret, signature = cookie[:CSRF_SECRET_LENGTH], cookie[CSRF_SECRET_LENGTH:]
+    if len(secret) == CSRF_SECRET_LENGTH and compare_digest(signature, generate_csrf_hash(secret, config.secret)):
+        state.csrf_token = cookie
+        return None
+    state.csrf_token = generate_csrf_token(config.secret)
+    return Cookie(key=config.cookie_name, value=state.csrf_token, path=config.cookie_path,
+                  secure=config.cookie_secure, httponly=config.cookie_httponly,
+                  samesite=config.cookie_samesite, domain=config.cookie_domain)
+
+
 def error_page(request: Request, status: int, detail: str, headers: dict[str, str] | None = None) -> Response:
+    cookie = _csrf_token_for_page(request)
     return Template(
         "errors/error.html",
         context={"status": status, "title": i18n.gettext(TITLES.get(status, "Error")), "detail": detail},
         status_code=status,
         media_type=MediaType.HTML,
         headers=headers,
+        cookies=[cookie] if cookie else None,
     )
 
 

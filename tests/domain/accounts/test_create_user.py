@@ -4,6 +4,7 @@ import pytest
 
 from resourcepool.accounts.service import create_user, find_user_by_email
 from resourcepool.errors import Conflict, ValidationFailed
+from tests.db_state import database_state
 
 
 async def test_create_user__with_and_without_password(app):
@@ -16,14 +17,18 @@ async def test_create_user__with_and_without_password(app):
 
 async def test_create_user__refuses_a_second_account_with_the_same_email_in_other_case(app):
     await create_user("anna@example.org", "Anna")
+    before = await database_state()
     with pytest.raises(Conflict):
         await create_user("Anna@Example.org", "Anna")
+    assert await database_state() == before
 
 
 @pytest.mark.parametrize("email", ["", "no-at-sign", "a@b", "a b@example.org", "x" * 300 + "@example.org"])
 async def test_create_user__refuses_invalid_emails(app, email):
+    before = await database_state()
     with pytest.raises(ValidationFailed):
         await create_user(email, "Someone")
+    assert await database_state() == before
 
 
 @pytest.mark.parametrize("name", ["An\x00na", "Anna\r\nBcc: x@y.example", "Anna\x1b[31m"])

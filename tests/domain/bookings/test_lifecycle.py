@@ -15,6 +15,7 @@ from resourcepool.bookings.sweeper import sweep_once
 from resourcepool.db import sql
 from resourcepool.errors import Conflict, ValidationFailed
 from tests.fixtures.bookings import tomorrow_at
+from tests.db_state import database_state
 
 
 async def test_cancelling_after_the_deadline__is_recorded_as_late(booked_world, make_booking):
@@ -51,8 +52,10 @@ async def test_decline_needs_a_reason_which_the_booker_sees(booked_world, make_b
     booking = await make_booking(asset=world["asset"], organisation=world["booker_org"],
                                  user=world["booker"], status="requested")
     manager = await api_as(world["manager"])
+    before = await database_state()
     response = await manager.post(f"/api/v1/bookings/{booking.id}/decline", json={})
     assert response.status_code == 422 and response.json()["field"] == "reason"
+    assert await database_state() == before
     response = await manager.post(f"/api/v1/bookings/{booking.id}/decline", json={"reason": "Belegt"})
     assert response.json()["status"] == "declined"
     booker = await api_as(world["booker"])
@@ -118,11 +121,13 @@ async def test_no_show__only_within_the_grace_period(booked_world, make_booking)
     start = tomorrow_at(10)
     booking = await make_booking(asset=world["asset"], organisation=world["booker_org"], start=start)
     manager = await load_identity(world["manager"].id)
+    before = await database_state()
     with pytest.raises(Conflict):
         await lifecycle.mark_no_show(manager, booking.id)  # not started yet
     with clock.frozen_at(start + timedelta(hours=49)):
         with pytest.raises(Conflict):
             await lifecycle.mark_no_show(manager, booking.id)
+    assert await database_state() == before
     with clock.frozen_at(start + timedelta(hours=3)):
         await sweep_once()
         result = await lifecycle.mark_no_show(manager, booking.id, "niemand da")

@@ -10,8 +10,9 @@ import pytest
 from resourcepool.accounts.identity import load_identity
 from resourcepool.bookings.service import request_booking
 from resourcepool.db import sql
-from resourcepool.errors import Forbidden, PolicyViolation, SlotUnavailable, ValidationFailed
+from resourcepool.errors import Forbidden, NotFound, PolicyViolation, SlotUnavailable, ValidationFailed
 from tests.fixtures.bookings import tomorrow_at
+from tests.db_state import database_state
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -47,9 +48,11 @@ async def test_the_buffer_keeps_back_to_back_bookings_apart(booked_world):
     who = await load_identity(world["booker"].id)
     start = tomorrow_at(10)
     await request_booking(who, world["asset"].id, start, start + timedelta(hours=1), "Erste")
+    before = await database_state()
     with pytest.raises(SlotUnavailable) as info:
         await request_booking(who, world["asset"].id, start + timedelta(hours=1),
                               start + timedelta(hours=2), "Zweite")
+    assert await database_state() == before
     assert info.value.params["conflicts"] == [
         {"start": start.astimezone(BERLIN).isoformat(),
          "end": (start + timedelta(hours=1)).astimezone(BERLIN).isoformat()}]
@@ -66,8 +69,10 @@ async def test_conflicts_name_only_the_times(booked_world, make_booking):
     await make_booking(asset=world["asset"], organisation=world["third_org"], start=start,
                        end=start + timedelta(hours=1), purpose="Geheimes Treffen")
     who = await load_identity(world["booker"].id)
+    before = await database_state()
     with pytest.raises(SlotUnavailable) as info:
         await request_booking(who, world["asset"].id, start, start + timedelta(hours=2), "Probe")
+    assert await database_state() == before
     assert info.value.params["conflicts"] == [
         {"start": start.astimezone(BERLIN).isoformat(),
          "end": (start + timedelta(hours=1)).astimezone(BERLIN).isoformat()}]
@@ -97,9 +102,18 @@ async def test_an_organisation_pending_verification__cannot_book(booked_world, m
     world = await booked_world()
     pending = await make_organisation(network=world["network"], status="pending")
     user = await make_user(organisation=pending)
-    with pytest.raises(PolicyViolation) as info:
+    # Its members alone do not see the network's assets at all: not found, as in the catalogue.
+    with pytest.raises(NotFound):
         await request_booking(await load_identity(user.id), world["asset"].id, tomorrow_at(10),
                               tomorrow_at(11), "Probe")
+    # Someone who also belongs to a verified organisation sees it, and is told why not.
+    await sql.execute("INSERT INTO membership (user_id, organisation_id, role) VALUES ($1, $2, 'member')",
+                      user.id, world["third_org"].id)
+    before = await database_state()
+    with pytest.raises(PolicyViolation) as info:
+        await request_booking(await load_identity(user.id), world["asset"].id, tomorrow_at(10),
+                              tomorrow_at(11), "Probe", organisation_id=pending.id)
+    assert await database_state() == before
     assert info.value.params["rule"] == "organisation_not_verified"
 
 
@@ -108,10 +122,12 @@ async def test_opening_hours_and_closures_are_enforced(booked_world, make_asset,
     asset = await make_asset(organisation=world["owner"], networks=[world["network"]],
                              opening_hours=[(d, "08:00", "12:00") for d in range(7)])
     who = await load_identity(world["booker"].id)
+    before = await database_state()
     start = tomorrow_at(10).astimezone(BERLIN).replace(hour=13)
     with pytest.raises(PolicyViolation) as info:
         await request_booking(who, asset.id, start, start + timedelta(hours=1), "Probe")
     assert info.value.params["rule"] == "opening_hours"
+    assert await database_state() == before
     start = start.replace(hour=9)
     await make_closure(asset, starts_at=start, ends_at=start + timedelta(hours=1))
     with pytest.raises(PolicyViolation) as info:
@@ -141,9 +157,11 @@ async def test_pooled_assets_count_the_peak_not_the_sum(booked_world, make_asset
     # while 9–10 fits even though the window 9–12 holds 4 units in sum.
     await request_booking(who, pool.id, tomorrow_at(10), tomorrow_at(11), "a", quantity=2)
     await request_booking(who, pool.id, tomorrow_at(11), tomorrow_at(12), "b", quantity=2)
+    before = await database_state()
     with pytest.raises(SlotUnavailable):
         await request_booking(who, pool.id, tomorrow_at(10) + timedelta(minutes=30),
                               tomorrow_at(11) + timedelta(minutes=30), "c")
+    assert await database_state() == before
     await request_booking(who, pool.id, tomorrow_at(8), tomorrow_at(10), "d", quantity=2)
 
 

@@ -6,6 +6,7 @@ from resourcepool.db import sql
 from resourcepool.errors import Conflict, NotFound, ValidationFailed
 from resourcepool.organisations.service import apply_to_join
 from tests.fixtures.platform import PASSWORD
+from tests.db_state import database_state
 
 pytestmark = pytest.mark.usefixtures("app")
 
@@ -43,9 +44,11 @@ async def test_apply_with_a_weak_password__leaves_nothing_behind(make_network):
 
 
 async def test_apply_to_an_unknown_network__is_not_found():
+    before = await database_state()
     with pytest.raises(NotFound):
         await apply_to_join("nirgendwo", ORG, manager_name="Jana", manager_email="jana@fs.example",
                             manager_password=PASSWORD)
+    assert await database_state() == before
 
 
 @pytest.mark.parametrize(("overrides", "field"), [

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -10,6 +9,7 @@ import pytest
 
 from resourcepool.bookings import recurrence
 from resourcepool.errors import PolicyViolation, ValidationFailed
+from tests.bounded_work import at_most_calls
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -175,10 +175,8 @@ def test_expand__a_rule_without_further_dates_answers_at_once():
     # alone would look until the year 9999 (about a second of CPU per request).
     start = datetime(2026, 12, 31, 18, 0, tzinfo=BERLIN)
     rule = recurrence.parse_rule("FREQ=DAILY;INTERVAL=7;BYMONTHDAY=31;BYDAY=MO;COUNT=2", BERLIN)
-    began = time.perf_counter()
-    with pytest.raises(ValidationFailed):
+    with at_most_calls(20_000), pytest.raises(ValidationFailed):  # dateutil alone: about 10**6
         recurrence.expand(rule, start, start + timedelta(hours=2), BERLIN)
-    assert time.perf_counter() - began < 0.1
 
 
 def test_expand__dates_the_search_does_not_reach_are_beyond_the_horizon():

@@ -5,6 +5,7 @@ from resourcepool.db import sql
 from tests.fixtures.platform import PASSWORD, post_form
 from tests.web.accounts.support import field_error, session_of, sign_in_with_form
 from tests.web.accounts.support_links import reset_link
+from tests.db_state import database_state
 
 NEW_PASSWORD = "Neues-Passwort-2026"
 
@@ -66,20 +67,24 @@ async def test_change_password__uses_up_live_password_links(sign_in, client, mak
 
 async def test_change_password__needs_the_current_password(sign_in, make_user):
     client = await sign_in(await make_user())
+    before = await database_state()
     response = await post_form(client, "/account/password",
                                {"current_password": "wrong-password-1", "new_password": NEW_PASSWORD})
     assert response.status_code == 422
     assert field_error(response.text, "current_password")
+    assert await database_state() == before
 
 
 async def test_change_password__refuses_weak_passwords_next_to_the_field(sign_in, new_client, make_user):
     user = await make_user()
     client = await sign_in(user)
+    before = await database_state()
     for weak in ("Kurz-12", "password123"):
         response = await post_form(client, "/account/password",
                                    {"current_password": PASSWORD, "new_password": weak})
         assert response.status_code == 422
         assert field_error(response.text, "new_password")
+    assert await database_state() == before
     assert (await sign_in_with_form(new_client(), user.email, PASSWORD)).status_code == 303
 
 
@@ -88,9 +93,11 @@ async def test_change_password__guessing_the_current_password_is_throttled(sign_
     for _ in range(5):
         await post_form(client, "/account/password",
                         {"current_password": "wrong-password-1", "new_password": NEW_PASSWORD})
+    before = await database_state()
     response = await post_form(client, "/account/password",
                                {"current_password": PASSWORD, "new_password": NEW_PASSWORD})
     assert response.status_code == 429 and "retry-after" in response.headers
+    assert await database_state() == before
 
 
 async def test_change_password_form__without_csrf_token_is_refused_and_changes_nothing(sign_in, new_client, make_user):

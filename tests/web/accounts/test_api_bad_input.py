@@ -4,6 +4,7 @@ import pytest
 
 from resourcepool.db import sql
 from tests.fixtures.platform import PASSWORD
+from tests.db_state import database_state
 
 
 def _is_problem(response, status: int | tuple[int, ...]) -> None:
@@ -44,9 +45,11 @@ async def test_token__a_10000_character_email_is_400(client):
 
 async def test_login_form__a_10000_character_email_is_a_normal_refusal(client):
     await client.get("/login")
+    before = await database_state()
     response = await client.post("/login", data={"email": "a" * 10_000, "password": "x" * 10_000,
                                                  "_csrf_token": client.cookies["rp_csrf"]})
     assert response.status_code == 422
+    assert await database_state() == before
 
 
 async def test_revoke__an_id_beyond_bigint_is_4xx(api_as, make_user):

@@ -2,6 +2,7 @@
 
 from resourcepool.db import sql
 from tests.fixtures.platform import PASSWORD, post_form
+from tests.db_state import database_state
 
 
 async def _token(client, user, name: str | None = None) -> dict:
@@ -53,10 +54,12 @@ async def test_api_token__another_users_token_id_is_404(api_as, make_user):
 
 async def test_api_token__wrong_password_is_401_problem(client, make_user):
     user = await make_user()
+    before = await database_state()
     response = await client.post("/api/v1/auth/token", json={"email": user.email, "password": "wrong-password-1"})
     assert response.status_code == 401
     assert response.headers["content-type"].startswith("application/problem+json")
     assert response.json()["code"] == "not_authenticated"
+    assert await database_state() == before
 
 
 async def test_api_token__list_pages_with_limit_and_offset(api_as, make_user):

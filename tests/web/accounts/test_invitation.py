@@ -10,6 +10,7 @@ from resourcepool.db import sql
 from tests.fixtures.platform import PASSWORD, post_form
 from tests.web.accounts.support import field_error, session_of, sign_in_with_form
 from tests.web.accounts.support_links import reset_link
+from tests.db_state import database_state
 
 CHOSEN = "Mein-Verein-2026"
 
@@ -42,11 +43,13 @@ async def test_invitation_page__sets_the_password_and_signs_in(client, invite):
 
 async def test_invitation_page__refuses_weak_passwords_next_to_the_field(client, invite):
     _, token = await invite()
+    before = await database_state()
     for weak in ("Kurz-12", "password123"):
         response = await post_form(client, f"/invitations/{token}", {"password": weak})
         assert response.status_code == 422
         assert field_error(response.text, "password")
         assert session_of(client) is None
+    assert await database_state() == before
     assert (await post_form(client, f"/invitations/{token}", {"password": CHOSEN})).status_code == 303
 
 
@@ -73,18 +76,22 @@ async def test_invitation_api__accepts_with_a_password(client, invite):
 
 async def test_invitation_api__weak_password_is_a_422_problem_and_keeps_the_link(client, invite):
     _, token = await invite()
+    before = await database_state()
     for weak in ("Kurz-12", "password123"):
         response = await client.post(f"/api/v1/auth/invitations/{token}", json={"password": weak})
         assert response.status_code == 422
         assert response.json()["code"] == "validation_error" and response.json()["field"] == "password"
+    assert await database_state() == before
     assert (await client.post(f"/api/v1/auth/invitations/{token}", json={"password": CHOSEN})).status_code == 200
     again = await client.post(f"/api/v1/auth/invitations/{token}", json={"password": CHOSEN})
     assert again.status_code == 422 and again.json()["field"] == "token"
 
 
 async def test_invitation_api__unknown_token_is_404(client):
+    before = await database_state()
     response = await client.post("/api/v1/auth/invitations/nope", json={"password": CHOSEN})
     assert response.status_code == 404 and response.json()["code"] == "not_found"
+    assert await database_state() == before
 
 
 async def test_invitation__a_password_reset_link_is_not_an_invitation(client, make_user):

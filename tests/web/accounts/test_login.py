@@ -5,6 +5,7 @@ from resourcepool.db import sql
 from resourcepool.web.auth import session_cookie_name
 from tests.fixtures.platform import PASSWORD
 from tests.web.accounts.support import like_a_browser, field_error, is_signed_in, session_of, sign_in_with_form
+from tests.db_state import database_state
 
 
 async def test_login__starts_a_new_session(sign_in, make_user):
@@ -49,12 +50,14 @@ async def test_login__page_behind_a_guard_sends_back_with_next(client):
 
 async def test_login__wrong_password_is_shown_next_to_the_field(client, make_user):
     user = await make_user()
+    before = await database_state()
     response = await sign_in_with_form(client, user.email, "not-the-password", "/account")
     assert response.status_code == 422
     assert field_error(response.text, "password")
     assert f'value="{user.email}"' in response.text
     assert 'name="next" value="/account"' in response.text
     assert session_of(client) is None
+    assert await database_state() == before
 
 
 async def test_login__unknown_email_gets_the_same_answer_as_a_wrong_password(new_client, make_user):

@@ -7,6 +7,7 @@ from resourcepool.db import sql
 from resourcepool.settings import get_settings
 from tests.fixtures.platform import PASSWORD
 from tests.web.accounts.support import sign_in_with_form
+from tests.db_state import database_state
 
 
 async def _fail(client, email: str, times: int) -> None:
@@ -19,12 +20,14 @@ async def test_login_form__sixth_wrong_password_is_refused_with_429_and_retry_af
     user = await make_user()
     await _fail(client, user.email, 5)
 
+    before = await database_state()
     response = await sign_in_with_form(client, user.email, "wrong-password-1")
 
     assert response.status_code == 429
     retry_after = int(response.headers["retry-after"])
     assert 0 < retry_after <= 15 * 60
     assert "15" in response.text and 'role="alert"' in response.text
+    assert await database_state() == before
 
 
 async def test_login_form__refuses_even_the_right_password_while_limited(client, make_user):
@@ -73,6 +76,7 @@ async def test_api_token__sixth_wrong_password_is_429_problem_with_retry_after(c
         assert response.status_code == 401
         assert response.json()["code"] == "not_authenticated"
 
+    before = await database_state()
     response = await client.post("/api/v1/auth/token", json={"email": user.email, "password": PASSWORD})
 
     assert response.status_code == 429
@@ -81,6 +85,7 @@ async def test_api_token__sixth_wrong_password_is_429_problem_with_retry_after(c
     assert body["code"] == "rate_limited"
     assert int(response.headers["retry-after"]) == body["retry_after"] > 0
     assert "min" in body["detail"].lower() and str(-(-body["retry_after"] // 60)) in body["detail"]
+    assert await database_state() == before
 
 
 async def test_login__a_success_does_not_reset_the_count(client, make_user):

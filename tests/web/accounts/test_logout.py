@@ -4,6 +4,7 @@ from resourcepool.accounts.sessions import touch_session
 from resourcepool.web.auth import session_cookie_name
 from tests.fixtures.platform import post_form
 from tests.web.accounts.support import like_a_browser, session_of
+from tests.db_state import database_state
 
 
 async def test_logout__ends_the_session_server_side(sign_in, new_client, make_user):
@@ -27,13 +28,17 @@ async def test_logout__ends_the_session_server_side(sign_in, new_client, make_us
 async def test_logout__without_csrf_token_is_refused(sign_in, make_user):
     client = like_a_browser(await sign_in(await make_user()))
     token = session_of(client)
+    before = await database_state()
     response = await client.post("/logout")
     assert response.status_code == 403
     assert await touch_session(token) is not None
+    assert await database_state() == before
 
 
 async def test_logout__is_not_possible_with_get(sign_in, make_user):
     client = like_a_browser(await sign_in(await make_user()))
+    before = await database_state()
     response = await client.get("/logout")
     assert response.status_code == 405
+    assert await database_state() == before
     assert (await client.get("/account")).status_code == 200

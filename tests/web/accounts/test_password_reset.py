@@ -8,6 +8,7 @@ from resourcepool.db import sql
 from tests.fixtures.platform import PASSWORD, post_form
 from tests.web.accounts.support import field_error, sign_in_with_form
 from tests.web.accounts.support_links import mails_to, reset_link
+from tests.db_state import database_state
 
 NEW_PASSWORD = "Neues-Passwort-2026"
 
@@ -67,10 +68,12 @@ async def test_password_reset__link_works_only_once(client, make_user):
     link = await reset_link(user.email)
     assert (await post_form(client, link, {"password": NEW_PASSWORD})).status_code == 303
 
+    before = await database_state()
     again = await post_form(client, link, {"password": "Noch-ein-Passwort-9"})
 
     assert again.status_code == 410
     assert (await client.get(link)).status_code == 410
+    assert await database_state() == before
 
 
 async def test_password_reset__link_expires_after_an_hour(client, make_user):
@@ -78,8 +81,10 @@ async def test_password_reset__link_expires_after_an_hour(client, make_user):
     await _ask(client, user.email)
     link = await reset_link(user.email)
     clock.travel(timedelta(hours=1, seconds=1))
+    before = await database_state()
     response = await post_form(client, link, {"password": NEW_PASSWORD})
     assert response.status_code == 410
+    assert await database_state() == before
     assert (await sign_in_with_form(client, user.email, PASSWORD)).status_code == 303
 
 
@@ -91,10 +96,12 @@ async def test_password_reset__refuses_weak_passwords_next_to_the_field(client, 
     user = await make_user()
     await _ask(client, user.email)
     link = await reset_link(user.email)
+    before = await database_state()
     for weak in ("Kurz-12", "password123"):
         response = await post_form(client, link, {"password": weak})
         assert response.status_code == 422
         assert field_error(response.text, "password")
+    assert await database_state() == before
     # The refused attempts did not use the link up.
     assert (await post_form(client, link, {"password": NEW_PASSWORD})).status_code == 303
 
@@ -119,9 +126,11 @@ async def test_password_reset__a_newer_link_replaces_the_older(client, make_user
 
 
 async def test_password_reset__invalid_address_is_shown_next_to_the_field(client):
+    before = await database_state()
     response = await _ask(client, "not-an-address")
     assert response.status_code == 422
     assert field_error(response.text, "email")
+    assert await database_state() == before
 
 
 async def test_password_reset__revokes_the_users_api_tokens(client, make_user):

@@ -7,6 +7,7 @@ import pytest
 
 from resourcepool.db import sql
 from tests.fixtures.platform import post_form
+from tests.db_state import database_state
 
 
 @pytest.fixture
@@ -67,7 +68,9 @@ async def test_api__an_invisible_asset_of_another_organisation_is_not_found(worl
     hidden = await make_asset(organisation=elsewhere)
     api = await api_as(world["manager_a"])
     assert (await api.get(f"/api/v1/assets/{hidden.id}")).status_code == 404
+    before = await database_state()
     assert (await api.patch(f"/api/v1/assets/{hidden.id}", json={"title": "x"})).status_code == 404
+    assert await database_state() == before
 
 
 async def test_api__anonymous_cannot_create(world, client):
@@ -150,7 +153,9 @@ async def test_api__a_coordinator_sees_the_networks_assets_but_may_not_change_th
     api = await api_as(coordinator)
     assert (await api.get(f"/api/v1/assets/{world['asset'].id}")).status_code == 200
     assert (await api.get(f"/api/v1/assets/{draft.id}")).status_code == 404
+    before = await database_state()
     assert (await api.patch(f"/api/v1/assets/{world['asset'].id}", json={"title": "x"})).status_code == 403
+    assert await database_state() == before
 
 
 # --- photo and closures: only managers of the owner ------------------------------------------

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from resourcepool.db import sql
 from tests.fixtures.bookings import tomorrow_at
 from tests.fixtures.platform import post_form
+from tests.db_state import database_state
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -123,9 +124,11 @@ async def test_pages_need_a_sign_in(client):
 async def test_a_rule_about_a_field_the_form_does_not_show__appears_at_the_top(booked_world, sign_in):
     world = await booked_world(allowed_sectors=["municipality"])
     page = await sign_in(world["booker"])
+    before = await database_state()
     response = await post_form(page, "/bookings/new", _form(world["asset"].id, tomorrow_at(10), tomorrow_at(12)))
     assert response.status_code == 422
     assert 'class="notice notice-error" role="alert"' in response.text
+    assert await database_state() == before
 
 
 async def test_the_form_in_english(booked_world, sign_in):

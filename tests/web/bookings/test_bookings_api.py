@@ -10,6 +10,7 @@ import pytest
 from resourcepool import clock
 from resourcepool.db import sql
 from tests.fixtures.bookings import tomorrow_at
+from tests.db_state import database_state
 
 
 def body(asset_id, **kw):
@@ -67,7 +68,9 @@ async def test_keys_are_per_user(booked_world, api_as, make_user):
     b = await api_as(await make_user(organisation=world["booker_org"]))
     headers = {"Idempotency-Key": "k"}
     assert (await a.post("/api/v1/bookings", json=body(world["asset"].id), headers=headers)).status_code == 201
+    before = await database_state()
     assert (await b.post("/api/v1/bookings", json=body(world["asset"].id), headers=headers)).status_code == 409
+    assert await database_state() == before
 
 
 async def test_old_keys_are_purged_by_the_sweeper(booked_world, api_as):
@@ -99,7 +102,8 @@ BAD = {
     "bad on_conflict": ({"on_conflict": "maybe"}, 400),
     "foreign organisation": ({"organisation_id": "THIRD"}, 403),
     "unknown organisation": ({"organisation_id": 999999}, 403),
-    "retired asset": ({"asset_id": "RETIRED"}, 422),
+    # Retired assets are seen by their owners only: to anyone else it does not exist.
+    "retired asset": ({"asset_id": "RETIRED"}, 404),
     "unknown asset": ({"asset_id": 999999}, 404),
     "huge asset id": ({"asset_id": 2**70}, 400),
     "unknown field": ({"colour": "red"}, 400),

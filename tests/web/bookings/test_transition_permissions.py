@@ -16,6 +16,7 @@ import pytest
 from resourcepool import clock
 from resourcepool.db import sql
 from tests.fixtures.bookings import tomorrow_at
+from tests.db_state import database_state
 
 STATES = ["requested", "confirmed", "declined", "cancelled", "expired", "completed", "no_show"]
 ROLES = ["booker", "booker_colleague", "booker_manager", "manager", "owner_member", "third",
@@ -113,7 +114,9 @@ async def test_a_booking_within_one_organisation__its_manager_cancels_as_owner_o
     booking = await make_booking(asset=world["asset"], organisation=world["owner"],
                                  user=world["owner_member"], start=start, end=end)
     manager = await api_as(world["manager"])
+    before = await database_state()
     refused = await manager.post(f"/api/v1/bookings/{booking.id}/cancel", json={})
     assert refused.status_code == 422 and refused.json()["field"] == "reason"
+    assert await database_state() == before
     done = await manager.post(f"/api/v1/bookings/{booking.id}/cancel", json={"reason": "Rohrbruch"})
     assert done.status_code == 200 and done.json()["cancelled"][0]["status"] == "cancelled"

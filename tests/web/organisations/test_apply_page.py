@@ -2,6 +2,7 @@
 
 from resourcepool.db import sql
 from tests.fixtures.platform import PASSWORD, post_form
+from tests.db_state import database_state
 
 FORM = {"network": "herten", "name": "Repair-Café Herten", "sector": "informal",
         "description": "Wir reparieren gemeinsam.", "district": "Mitte", "manager_name": "Jana Beispiel",
@@ -59,8 +60,10 @@ async def test_apply_with_a_taken_email__keeps_nothing(client, make_network, mak
 async def test_apply_without_csrf__is_refused(client, make_network):
     await make_network(slug="herten")
     await client.get("/apply")
+    before = await database_state()
     response = await client.post("/apply", data=FORM)
     assert response.status_code == 403
+    assert await database_state() == before
 
 
 async def test_apply_with_a_10000_character_name__is_a_field_error(client, make_network):
@@ -73,6 +76,8 @@ async def test_apply_with_a_10000_character_name__is_a_field_error(client, make_
 
 async def test_apply_to_an_unknown_network__is_a_field_error(client, make_network):
     await make_network(slug="herten")
+    before = await database_state()
     response = await post_form(client, "/apply", dict(FORM, network="nirgendwo"))
     assert response.status_code == 422
     assert 'id="f-network-error"' in response.text
+    assert await database_state() == before

@@ -3,6 +3,7 @@
 import pytest
 
 from resourcepool.db import sql
+from tests.db_state import database_state
 
 
 @pytest.fixture
@@ -40,16 +41,20 @@ async def test_bad_organisation_payloads__are_4xx_problems(coordinator_api, payl
 
 
 async def test_malformed_json__is_400(coordinator_api):
+    before = await database_state()
     response = await coordinator_api.post("/api/v1/organisations", content=b'{"name": "x",',
                                           headers={"content-type": "application/json"})
     assert response.status_code == 400
     assert response.json()["code"] == "validation_error"
+    assert await database_state() == before
 
 
 async def test_unknown_network__is_404(coordinator_api):
+    before = await database_state()
     response = await coordinator_api.post("/api/v1/organisations",
                                           json={"name": "Verein", "sector": "informal", "network": "nirgendwo"})
     assert response.status_code == 404
+    assert await database_state() == before
 
 
 @pytest.mark.parametrize("payload", [

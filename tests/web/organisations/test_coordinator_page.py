@@ -2,6 +2,7 @@
 
 from resourcepool.db import sql
 from tests.fixtures.platform import post_form
+from tests.db_state import database_state
 
 
 async def test_coordinator_page__lists_pending_and_verified(make_network, make_organisation, make_user, sign_in):
@@ -41,8 +42,10 @@ async def test_coordinator_of_another_network__cannot_verify_by_form(make_networ
     network, other = await make_network(), await make_network()
     pending = await make_organisation(network=network, status="pending")
     browser = await sign_in(await make_user(coordinator_of=other))
+    before = await database_state()
     response = await post_form(browser, f"/coordinator/{network.slug}/organisations/{pending.id}/verify", {})
     assert response.status_code == 403
+    assert await database_state() == before
     page = await browser.get("/coordinator")
     assert pending.name not in page.text
 

@@ -1,6 +1,7 @@
 """Managers invite members by email, change roles and remove members (never the last manager)."""
 
 from resourcepool.db import sql
+from tests.db_state import database_state
 
 
 async def test_invite__creates_user_membership_token_and_email(make_organisation, make_user, api_as):
@@ -43,9 +44,12 @@ async def test_invite_someone_already_in__is_a_conflict(make_organisation, make_
     org = await make_organisation()
     manager = await make_user(organisation=org, role="manager")
     await make_user(organisation=org, email="drin@verein.example")
-    response = await (await api_as(manager)).post(
+    refusing = await api_as(manager)
+    before = await database_state()
+    response = await refusing.post(
         f"/api/v1/organisations/{org.id}/members", json={"email": "drin@verein.example", "name": "X"})
     assert response.status_code == 409
+    assert await database_state() == before
 
 
 async def test_members__are_listed_for_members(make_organisation, make_user, api_as):

@@ -4,6 +4,7 @@ import pytest
 
 from resourcepool.db import sql
 from tests.fixtures.platform import post_form
+from tests.db_state import database_state
 
 
 @pytest.fixture
@@ -57,7 +58,9 @@ async def test_invited_person__accepts_through_the_api(invited, api_as):
     response = await api.post(f"/api/v1/organisations/{org.id}/invitation/accept")
     assert response.status_code == 200 and response.json() == {"organisation_id": org.id, "role": "manager"}
     assert (await api.get(f"/api/v1/organisations/{org.id}/members")).json()["total"] == 2
+    before = await database_state()
     assert (await api.post(f"/api/v1/organisations/{org.id}/invitation/accept")).status_code == 404
+    assert await database_state() == before
 
 
 async def test_declining__leaves_nothing_behind(invited, sign_in, api_as):

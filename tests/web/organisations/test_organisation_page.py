@@ -2,6 +2,7 @@
 
 from resourcepool.db import sql
 from tests.fixtures.platform import post_form
+from tests.db_state import database_state
 
 
 async def test_members_of_an_unverified_organisation__see_that_they_wait(make_organisation, make_user, sign_in):
@@ -60,10 +61,12 @@ async def test_invite_by_form__creates_the_member_and_shows_the_link(make_organi
 async def test_invite_with_a_bad_email__shows_the_error_next_to_the_field(make_organisation, make_user, sign_in):
     org = await make_organisation()
     browser = await sign_in(await make_user(organisation=org, role="manager"))
+    before = await database_state()
     response = await post_form(browser, f"/organisations/{org.id}/members",
                                {"invite_name": "X", "invite_email": "nope", "invite_role": "member"})
     assert response.status_code == 422
     assert 'id="f-invite_email-error"' in response.text
+    assert await database_state() == before
 
 
 async def test_removing_the_last_manager_by_form__is_refused_with_a_message(make_organisation, make_user, sign_in):

@@ -1,4 +1,5 @@
 """GET/POST/PATCH /api/v1/organisations: a coordinator creates, managers edit, lists page."""
+from tests.db_state import database_state
 
 
 async def test_coordinator_creates_an_organisation__verified_at_once(make_network, make_user, api_as):
@@ -18,19 +19,23 @@ async def test_non_coordinator_cannot_create_an_organisation(make_organisation, 
     org = await make_organisation()
     manager = await make_user(organisation=org, role="manager")
     api = await api_as(manager)
+    before = await database_state()
     response = await api.post("/api/v1/organisations",
                               json={"name": "X", "sector": "informal", "network": org.network.slug})
     assert response.status_code == 403
     assert response.json()["code"] == "forbidden"
+    assert await database_state() == before
 
 
 async def test_coordinator_of_another_network_cannot_create_in_this_one(make_network, make_user, api_as):
     mine, other = await make_network(), await make_network()
     coordinator = await make_user(coordinator_of=mine)
     api = await api_as(coordinator)
+    before = await database_state()
     response = await api.post("/api/v1/organisations",
                               json={"name": "X", "sector": "informal", "network": other.slug})
     assert response.status_code == 403
+    assert await database_state() == before
 
 
 async def test_manager_patches_the_organisation__only_given_fields_change(make_organisation, make_user, api_as):

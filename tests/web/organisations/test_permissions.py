@@ -3,6 +3,7 @@
 import pytest
 
 from tests.fixtures.platform import post_form
+from tests.db_state import database_state
 
 
 @pytest.fixture
@@ -69,9 +70,11 @@ async def test_plain_member__cannot_invite_or_edit_own_organisation(make_organis
     org = await make_organisation()
     member = await make_user(organisation=org, role="member")
     api = await api_as(member)
+    before = await database_state()
     assert (await api.post(f"/api/v1/organisations/{org.id}/members",
                            json={"email": "x@y.example", "name": "X"})).status_code == 403
     assert (await api.patch(f"/api/v1/organisations/{org.id}", json={"name": "Neu"})).status_code == 403
+    assert await database_state() == before
 
 
 async def test_pending_organisation__is_invisible_to_outsiders(make_network, make_organisation, make_user, api_as):
@@ -145,17 +148,21 @@ async def test_member_of_a__gets_403_or_404_on_b_pages(two_organisations, sign_i
     page = await browser.get(f"/organisations/{b.id}")
     assert page.status_code == 200
     assert "geheim@b.example" not in page.text and "chefin@b.example" not in page.text
+    before = await database_state()
     response = await post_form(browser, f"/organisations/{b.id}/members",
                                {"email": "x@y.example", "name": "X", "role": "member"})
     assert response.status_code == 403
+    assert await database_state() == before
 
 
 async def test_non_coordinator__gets_403_on_the_coordinator_page(make_organisation, make_user, sign_in):
     org = await make_organisation()
     browser = await sign_in(await make_user(organisation=org, role="manager"))
     assert (await browser.get("/coordinator")).status_code == 403
+    before = await database_state()
     response = await post_form(browser, f"/coordinator/{org.network.slug}/organisations/{org.id}/verify", {})
     assert response.status_code == 403
+    assert await database_state() == before
 
 
 async def test_coordinator_of_a_network_that_rejected_it__no_longer_sees_its_private_side(

@@ -1,6 +1,7 @@
 """POST /api/v1/networks/{slug}/organisations/{id}/verify|reject by that network's coordinators."""
 
 from resourcepool.db import sql
+from tests.db_state import database_state
 
 
 async def test_coordinator_verifies_a_pending_organisation__and_its_managers_are_told(
@@ -38,19 +39,25 @@ async def test_reject_without_a_note__is_refused(make_network, make_organisation
     network = await make_network()
     pending = await make_organisation(network=network, status="pending")
     coordinator = await make_user(coordinator_of=network)
-    response = await (await api_as(coordinator)).post(
+    refusing = await api_as(coordinator)
+    before = await database_state()
+    response = await refusing.post(
         f"/api/v1/networks/{network.slug}/organisations/{pending.id}/reject", json={})
     assert response.status_code == 422
     assert response.json()["field"] == "note"
+    assert await database_state() == before
 
 
 async def test_verify_an_organisation_not_in_the_network__is_404(make_network, make_organisation, make_user, api_as):
     network = await make_network()
     elsewhere = await make_organisation(status="pending")
     coordinator = await make_user(coordinator_of=network)
-    response = await (await api_as(coordinator)).post(
+    refusing = await api_as(coordinator)
+    before = await database_state()
+    response = await refusing.post(
         f"/api/v1/networks/{network.slug}/organisations/{elsewhere.id}/verify")
     assert response.status_code == 404
+    assert await database_state() == before
 
 
 async def test_manager_applies_to_a_second_network__pending_there(make_network, make_organisation, make_user, api_as):
@@ -62,9 +69,12 @@ async def test_manager_applies_to_a_second_network__pending_there(make_network, 
     assert response.status_code == 201, response.text
     statuses = {n["network"]: n["status"] for n in response.json()["networks"]}
     assert statuses == {herten.slug: "verified", "westerholt": "pending"}
-    again = await (await api_as(manager)).post(f"/api/v1/organisations/{org.id}/networks",
+    refusing = await api_as(manager)
+    before = await database_state()
+    again = await refusing.post(f"/api/v1/organisations/{org.id}/networks",
                                                json={"network": "westerholt"})
     assert again.status_code == 409
+    assert await database_state() == before
 
 
 async def test_a_coordinator_cannot_pull_in_an_organisation_that_did_not_apply(

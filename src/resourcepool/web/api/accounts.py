@@ -31,7 +31,8 @@ from resourcepool.web.schemas.accounts import (
     TokenCreated,
     TokenRequest,
 )
-from resourcepool.web.schemas.common import Page, Problem
+from resourcepool.web.openapi import problems
+from resourcepool.web.schemas.common import Page
 from resourcepool.web.security import client_ip
 
 BIGINT_MAX = 2**63 - 1
@@ -40,16 +41,13 @@ Offset = Annotated[int, Parameter(ge=0, le=1_000_000)]
 
 
 def _problems(*statuses: int) -> dict[int, ResponseSpec]:
-    """Document the problem responses an operation can give (RFC 9457, with our `code`)."""
-    what = {
+    """Document the problem responses an operation can give, in this API's words."""
+    return problems(*statuses, described={
         401: "not_authenticated: no valid token, or wrong email or password",
-        404: "not_found",
         409: "conflict: too many live tokens",
         422: "validation_error: e.g. the password breaks the rules, or the link is used or expired",
         429: "rate_limited: too many failed attempts; see the Retry-After header",
-    }
-    return {s: ResponseSpec(Problem, description=what[s], media_type="application/problem+json")
-            for s in statuses}
+    })
 
 
 class AuthApi(Controller):

@@ -104,7 +104,7 @@ class AssetApi(Controller):
     async def remove_closure(self, request: Request, asset_id: Id, closure_id: Id) -> None:
         await closures.remove_closure(current_identity(request), asset_id, closure_id)
 
-    @put("/{asset_id:int}/photo", guards=[login_required],
+    @put("/{asset_id:int}/photo", guards=[login_required], opt={"problems": (413, 422)},
          summary="Upload the photo (multipart field `photo`; JPEG, PNG or WebP, at most 5 MB)")
     async def upload_photo(self, request: Request, asset_id: Id) -> dict[str, str]:
         data = await read_upload(request)

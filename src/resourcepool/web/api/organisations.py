@@ -116,7 +116,10 @@ class OrganisationsApi(Controller):
     async def read(self, request: Request, organisation_id: Id) -> OrganisationOut:
         return organisation_out(await queries.get_organisation(require_identity(request), organisation_id))
 
-    @patch("/{organisation_id:int}", summary="Change an organisation's details (its managers)")
+    @patch("/{organisation_id:int}", summary="Change an organisation's details (its managers)",
+           description="The name and sector are verified: once a network has verified the organisation "
+                       "or is deciding about it, only a coordinator of such a network changes them, and "
+                       "the other networks that had verified it verify it again (its bookings stay).")
     async def update(self, request: Request, organisation_id: Id, data: JSONBody[OrganisationPatch]) -> OrganisationOut:
         identity = require_identity(request)
         await queries.get_organisation(identity, organisation_id)  # 404 before 403 for strangers
@@ -139,7 +142,7 @@ class OrganisationsApi(Controller):
         return MemberPage(items=[member_out(m) for m in members], total=total)
 
     @post("/{organisation_id:int}/members",
-          summary="Invite a member (managers, and coordinators of a network that verified it)",
+          summary="Invite a member (managers, and coordinators of every network it is in)",
           description="A new person gets an account and `invite_url`, the link that sets their password. "
                       "A person who already has an account is invited by email and becomes a member only "
                       "once they accept (`pending: true`, no link).")

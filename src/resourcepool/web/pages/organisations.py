@@ -40,8 +40,7 @@ async def _organisation_page(request: Request, organisation_id: int, *, invite: 
     identity = require_identity(request)
     view = await queries.get_organisation(identity, organisation_id)
     members = (await queries.list_members(identity, organisation_id))[0] if view.private else []
-    can_invite = view.private and access.can_invite(
-        identity, view.id, [n.network_id for n in view.networks if n.status == "verified"])
+    can_invite = view.private and await invitations.may_invite(identity, view.id)
     waiting = await invitations.open_invitations(identity, organisation_id) if can_invite else []
     key = request.query_params.get("done")
     if flash is None and key in DONE_MESSAGES:
@@ -52,12 +51,19 @@ async def _organisation_page(request: Request, organisation_id: int, *, invite: 
         networks = [n for n in await queries.list_networks() if n.id not in joined]
     if details is None:
         details = FormState(values={k: getattr(view, k) or "" for k in DETAIL_FIELDS})
+    # What the viewer may edit: its managers the details; the name and sector, once a network
+    # verified it or is deciding, only that network's coordinators (service.update_organisation).
+    statuses = {n.network_id: n.status for n in view.networks}
+    vouched_locked = access.verified_fields_locked(statuses)
+    may_change_vouched = access.can_change_verified(identity, statuses) or (
+        view.my_role == "manager" and not vouched_locked)
     return Template("organisations/detail.html", status_code=status, context={
         "organisation": view, "members": members, "flash": flash,
         "invite": invite or FormState(values={"invite_role": "member"}), "details": details,
         "apply": apply or FormState(), "other_networks": networks,
         "is_manager": view.my_role == "manager", "invite_url": invite_url,
         "can_invite": can_invite, "open_invitations": waiting,
+        "may_change_vouched": may_change_vouched, "vouched_locked": vouched_locked,
     })
 
 
@@ -82,15 +88,17 @@ class OrganisationPages(Controller):
         identity = require_identity(request)
         await queries.get_organisation(identity, organisation_id)
         data = await read_form(request)
-        values = {k: data.get(k, "") for k in DETAIL_FIELDS}
+        # Only the fields the form showed: a coordinator's form has the name and sector alone,
+        # a manager's lacks them once they are verified.
+        values = {k: data[k] for k in DETAIL_FIELDS if k in data}
         try:
             await service.update_organisation(identity, organisation_id, values)
         except DomainError as exc:
-            if status_for(exc) in (403, 404):
+            if status_for(exc) == 404 or (status_for(exc) == 403 and exc.field not in service.VERIFIED_FIELDS):
                 raise
             form = FormState(values=values)
             form.add_error(exc)
-            return await _organisation_page(request, organisation_id, details=form, status=422)
+            return await _organisation_page(request, organisation_id, details=form, status=status_for(exc))
         return _see(f"/organisations/{organisation_id}?done=saved")
 
     @post("/{organisation_id:int}/members", name="organisation_invite")
