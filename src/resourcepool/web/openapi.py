@@ -42,6 +42,7 @@ WHAT = {
     404: "not_found: it does not exist, or you may not see it",
     409: "conflict: e.g. slot_unavailable (with `conflicts`), or the state does not allow it",
     413: "payload_too_large: the request body is too large",
+    415: "unsupported_media_type: the body's Content-Type is not one this operation reads",
     422: "validation_error, policy_violation (with `rule`) or insufficient_credits: well-formed "
          "but not acceptable; `field` names the offending field",
     429: "rate_limited: too many attempts; see the Retry-After header",

@@ -70,7 +70,7 @@ class ExternalCalendarApi(Controller):
     path = "/assets/{asset_id:int}/external-calendar"
     tags = ["assets"]
 
-    @put("/", guards=[login_required], request_max_body_size=None,
+    @put("/", guards=[login_required], request_max_body_size=None, opt={"problems": (404, 413, 415, 422)},
          summary="Block the asset from an external calendar (upload or subscribe)",
          description=("`Content-Type: text/calendar`: the body is an .ics file (at most 2 MB). "
                       "`application/json` `{\"url\": \"https://…\"}`: subscribe; the calendar is "
