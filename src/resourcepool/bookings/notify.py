@@ -6,7 +6,7 @@ Who hears what (each side only if their notification settings want it):
   cancelled, expired, and the reminder (reminders.py);
 - the managers of the owner: a new request or booking, and what became of it.
 A confirmed or requested booking travels as METHOD:REQUEST, a declined, cancelled or expired
-one as METHOD:CANCEL, with the same UID and SEQUENCE as the feeds (calendar_feeds.export), so a
+one as METHOD:CANCEL, with the same UID and SEQUENCE as the feeds (ics.export), so a
 client that added the booking from the email replaces or removes that very event.
 
 Called inside the transition's transaction, so a message is queued only if the change
@@ -23,8 +23,7 @@ from typing import Any
 
 from resourcepool import clock, i18n
 from resourcepool.bookings import queries
-from resourcepool.calendar_feeds import export
-from resourcepool.calendar_feeds.queries import event_counts
+from resourcepool.ics import export
 from resourcepool.notifications import messages
 from resourcepool.notifications.outbox import enqueue_message
 from resourcepool.settings import get_settings
@@ -68,7 +67,7 @@ async def send(recipients: list[Person], kind: str, bookings: list[dict[str, Any
         return
     first = bookings[0]
     if counts is None:
-        counts = await event_counts([b["id"] for b in bookings])
+        counts = await queries.event_counts([b["id"] for b in bookings])
     base_url = get_settings().base_url
     method = METHODS[kind]
     for person in recipients:
@@ -114,7 +113,7 @@ async def tell_both(bookings: list[dict[str, Any]], kind: str, reason: str = "")
     owner's managers (`<kind>_owner`). Several bookings (the rest of a series cancelled at once)
     go out as one email per person, all dates in it."""
     first = bookings[0]
-    counts = await event_counts([b["id"] for b in bookings])
+    counts = await queries.event_counts([b["id"] for b in bookings])
     person = await queries.user_address(first["user_id"])
     if person:
         await send([person], kind, bookings, reason, counts)

@@ -312,3 +312,11 @@ async def asset_for_form(identity: Identity, asset_id: int) -> dict[str, Any] | 
            WHERE a.id = $3 AND a.status = 'active' AND {visible_sql('a', '$1', '$2')}""",
         orgs, networks, asset_id,
     )
+
+
+async def event_counts(booking_ids: list[int]) -> dict[int, int]:
+    """booking id → number of history rows (SEQUENCE + 1), for the invitation emails."""
+    rows = await sql.fetch(
+        """SELECT booking_id, count(*) AS n FROM booking_event
+           WHERE booking_id = ANY($1::bigint[]) GROUP BY booking_id""", booking_ids)
+    return {r["booking_id"]: r["n"] for r in rows}

@@ -27,7 +27,8 @@ from typing import Any, Mapping
 
 from resourcepool import clock, i18n
 from resourcepool.accounts.identity import Identity
-from resourcepool.calendar_feeds import export, queries
+from resourcepool.calendar_feeds import queries
+from resourcepool.ics import export
 from resourcepool.calendar_feeds.tokens import Subscription, open_feed
 from resourcepool.errors import N_, NotFound
 from resourcepool.settings import get_settings

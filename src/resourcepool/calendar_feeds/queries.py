@@ -95,11 +95,3 @@ async def feed_digest(scope: str, target_id: int, now: datetime) -> dict[str, An
 async def booking_for_export(booking_id: int) -> dict[str, Any] | None:
     """One booking with what its .ics shows (the caller checks who may see it)."""
     return await sql.fetch_one(f"SELECT {FEED_COLUMNS} {_FROM} WHERE b.id = $1", booking_id)
-
-
-async def event_counts(booking_ids: list[int]) -> dict[int, int]:
-    """booking id → number of history rows (SEQUENCE + 1), for the invitation emails."""
-    rows = await sql.fetch(
-        """SELECT booking_id, count(*) AS n FROM booking_event
-           WHERE booking_id = ANY($1::bigint[]) GROUP BY booking_id""", booking_ids)
-    return {r["booking_id"]: r["n"] for r in rows}

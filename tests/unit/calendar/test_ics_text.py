@@ -6,7 +6,7 @@ import icalendar
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from resourcepool.calendar_feeds import ics_text
+from resourcepool.ics import text as ics_text
 
 
 @settings(max_examples=200, deadline=None)

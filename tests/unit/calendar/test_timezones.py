@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from resourcepool.calendar_feeds.timezones import vtimezone, vtimezone_text
+from resourcepool.ics.timezones import vtimezone, vtimezone_text
 
 
 @pytest.mark.parametrize("tzid", ["Europe/Berlin", "America/New_York", "Australia/Sydney", "Asia/Tokyo"])

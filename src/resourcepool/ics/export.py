@@ -24,8 +24,8 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from resourcepool import i18n
-from resourcepool.calendar_feeds import ics_text
-from resourcepool.calendar_feeds.timezones import vtimezone_text
+from resourcepool.ics import text as ics_text
+from resourcepool.ics.timezones import vtimezone_text
 from resourcepool.errors import N_
 
 PRODID = "-//resourcepool//resourcepool calendar//EN"
